@@ -1,0 +1,151 @@
+package dev.hotpath.scoring.math;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+
+/**
+ * Single-precision {@code expf} and {@code logf} that return the same bits as glibc 2.27 and later on x86-64.
+ *
+ * <p><b>Why:</b> XGBoost computes its output transforms (sigmoid, softmax, exp) and its {@code base_score} link
+ * (logit, log) in {@code float} with the host's glibc {@code expf}/{@code logf}. Those are not correctly rounded
+ * (≤ 0.502 and ≤ 0.818 ulp), so {@code (float) Math.exp(x)} disagrees with them on roughly 0.03–0.06 % of
+ * inputs. A base margin off by one ulp would shift every margin of a model, so Hotpath reproduces glibc's
+ * algorithms exactly: both evaluate a short polynomial in {@code double} around a table point and round once.
+ *
+ * <p>The algorithms and the {@code logf} table and polynomial coefficients are those of Arm's optimized-routines
+ * ({@code math/expf.c}, {@code math/exp2f_data.c}, {@code math/logf.c}, {@code math/logf_data.c}; Copyright (c)
+ * 2017-2018 Arm Limited; SPDX-License-Identifier: MIT), which glibc ships since 2.27. The {@code expf} table
+ * ({@code 2^(i/32)} as doubles) is computed here at class initialisation with exact decimal arithmetic. Older glibc
+ * (before 2.27) used other algorithms; against such hosts expect ≤ 1 ulp differences in transformed outputs.
+ *
+ * <p>Thread-safe, allocation-free, no branches on data beyond the special-value checks.
+ */
+public final class GlibcMath {
+    private GlibcMath() {
+    }
+
+    // ---------------------------------------------------------------- expf (EXP2F_TABLE_BITS = 5, order 3)
+    private static final int EXP_TABLE_BITS = 5;
+    private static final int EXP_N = 1 << EXP_TABLE_BITS;
+    /** {@code tab[i] = bits(2^(i/N)) - (i << (52 - 5))}, so {@code 2^(k/N) = asdouble(tab[k%N] + (k << 47))}. */
+    private static final long[] EXP_TAB = new long[EXP_N];
+    private static final double EXP_INV_LN2_N = 0x1.71547652b82fep+0 * EXP_N;
+    private static final double EXP_C0 = 0x1.c6af84b912394p-5 / EXP_N / EXP_N / EXP_N;
+    private static final double EXP_C1 = 0x1.ebfce50fac4f3p-3 / EXP_N / EXP_N;
+    private static final double EXP_C2 = 0x1.62e42ff0c52d6p-1 / EXP_N;
+    private static final double EXP_SHIFT = 0x1.8p+52;
+
+    static {
+        MathContext mc = new MathContext(60);
+        for (int i = 0; i < EXP_N; i++) {
+            // 2^(i/32) is the fifth iterated square root of 2^i; 60 digits then one rounding to double.
+            BigDecimal v = new BigDecimal(1L << i);
+            for (int s = 0; s < 5; s++) {
+                v = v.sqrt(mc);
+            }
+            EXP_TAB[i] = Double.doubleToRawLongBits(v.doubleValue()) - ((long) i << (52 - EXP_TABLE_BITS));
+        }
+    }
+
+    /**
+     * {@code e^x} in single precision, bit-identical to glibc's {@code expf}.
+     *
+     * @param x the exponent
+     * @return {@code e^x}; {@code +Inf} on overflow, {@code 0} on underflow, {@code NaN} for {@code NaN}
+     */
+    public static float expf(float x) {
+        int abstop = (Float.floatToRawIntBits(x) >>> 20) & 0x7ff;
+        if (abstop >= 0x42b) { // top12(88.0f): |x| >= 88 or x is NaN
+            if (Float.floatToRawIntBits(x) == 0xff800000) { // -Inf
+                return 0.0f;
+            }
+            if (abstop >= 0x7f8) { // +Inf or NaN
+                return x + x;
+            }
+            if (x > 0x1.62e42ep6f) { // x > log(0x1p128)
+                return Float.POSITIVE_INFINITY;
+            }
+            if (x < -0x1.9fe368p6f) { // x < log(0x1p-150)
+                return 0.0f;
+            }
+        }
+        double z = EXP_INV_LN2_N * x;
+        // Round z to an integer with ties to even, as the C code's "z + SHIFT" trick does.
+        double kd = z + EXP_SHIFT;
+        long ki = Double.doubleToRawLongBits(kd);
+        kd -= EXP_SHIFT;
+        double r = z - kd;
+        long t = EXP_TAB[(int) (ki & (EXP_N - 1))];
+        t += ki << (52 - EXP_TABLE_BITS);
+        double s = Double.longBitsToDouble(t);
+        double p = EXP_C0 * r + EXP_C1;
+        double r2 = r * r;
+        double y = EXP_C2 * r + 1;
+        y = p * r2 + y;
+        y = y * s;
+        return (float) y;
+    }
+
+    // ---------------------------------------------------------------- logf (LOGF_TABLE_BITS = 4, order 4)
+    private static final int LOG_TABLE_BITS = 4;
+    private static final int LOG_N = 1 << LOG_TABLE_BITS;
+    private static final int LOG_OFF = 0x3f330000;
+    private static final double[] LOG_INVC = {
+        0x1.661ec79f8f3bep+0, 0x1.571ed4aaf883dp+0, 0x1.49539f0f010bp+0, 0x1.3c995b0b80385p+0,
+        0x1.30d190c8864a5p+0, 0x1.25e227b0b8eap+0, 0x1.1bb4a4a1a343fp+0, 0x1.12358f08ae5bap+0,
+        0x1.0953f419900a7p+0, 0x1p+0, 0x1.e608cfd9a47acp-1, 0x1.ca4b31f026aap-1,
+        0x1.b2036576afce6p-1, 0x1.9c2d163a1aa2dp-1, 0x1.886e6037841edp-1, 0x1.767dcf5534862p-1,
+    };
+    private static final double[] LOG_LOGC = {
+        -0x1.57bf7808caadep-2, -0x1.2bef0a7c06ddbp-2, -0x1.01eae7f513a67p-2, -0x1.b31d8a68224e9p-3,
+        -0x1.6574f0ac07758p-3, -0x1.1aa2bc79c81p-3, -0x1.a4e76ce8c0e5ep-4, -0x1.1973c5a611cccp-4,
+        -0x1.252f438e10c1ep-5, 0x0p+0, 0x1.aa5aa5df25984p-5, 0x1.c5e53aa362eb4p-4,
+        0x1.526e57720db08p-3, 0x1.bc2860d22477p-3, 0x1.1058bc8a07ee1p-2, 0x1.4043057b6ee09p-2,
+    };
+    private static final double LOG_LN2 = 0x1.62e42fefa39efp-1;
+    private static final double LOG_A0 = -0x1.00ea348b88334p-2;
+    private static final double LOG_A1 = 0x1.5575b0be00b6ap-2;
+    private static final double LOG_A2 = -0x1.ffffef20a4123p-2;
+
+    /**
+     * Natural logarithm in single precision, bit-identical to glibc's {@code logf}.
+     *
+     * @param x the argument
+     * @return {@code ln x}; {@code -Inf} for {@code ±0}, {@code NaN} for negative or {@code NaN} input
+     */
+    public static float logf(float x) {
+        int ix = Float.floatToRawIntBits(x);
+        if (ix == 0x3f800000) {
+            return 0.0f;
+        }
+        if (Integer.compareUnsigned(ix - 0x00800000, 0x7f800000 - 0x00800000) >= 0) {
+            // x < 0x1p-126 or inf or nan.
+            if (ix << 1 == 0) {
+                return Float.NEGATIVE_INFINITY;
+            }
+            if (ix == 0x7f800000) {
+                return x;
+            }
+            if ((ix & 0x80000000) != 0 || Integer.compareUnsigned(ix << 1, 0xff000000) >= 0) {
+                return Float.NaN;
+            }
+            // Subnormal: normalise.
+            ix = Float.floatToRawIntBits(x * 0x1p23f);
+            ix -= 23 << 23;
+        }
+        int tmp = ix - LOG_OFF;
+        int i = (tmp >>> (23 - LOG_TABLE_BITS)) % LOG_N;
+        int k = tmp >> 23; // arithmetic shift
+        int iz = ix - (tmp & 0xff800000);
+        double invc = LOG_INVC[i];
+        double logc = LOG_LOGC[i];
+        double z = Float.intBitsToFloat(iz);
+        double r = z * invc - 1;
+        double y0 = logc + (double) k * LOG_LN2;
+        double r2 = r * r;
+        double y = LOG_A1 * r + LOG_A2;
+        y = LOG_A0 * r2 + y;
+        y = y * r2 + (y0 + r);
+        return (float) y;
+    }
+}

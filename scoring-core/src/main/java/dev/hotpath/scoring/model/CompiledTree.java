@@ -1,0 +1,225 @@
+package dev.hotpath.scoring.model;
+
+import dev.hotpath.scoring.ModelFormatException;
+import dev.hotpath.scoring.ModelLimits;
+
+/**
+ * One validated tree, re-laid out in pre-order from its root with every left child adjacent to its parent
+ * ({@code left(n) == n + 1}); unreachable (deleted) nodes are dropped. This is the reference representation: the
+ * straightforward evaluator walks it node by node, and faster layouts are compiled from it and tested against it.
+ *
+ * <p>Immutable after construction; package-private.
+ */
+final class CompiledTree {
+    /** Category codes at or above this are invalid in XGBoost ({@code kMaxCat}) and always go left. */
+    static final float MAX_CATEGORY = 16777216f;
+
+    final int[] feature;        // -1 for leaves
+    final float[] threshold;    // numerical split threshold; for scalar leaves the leaf value
+    final int[] right;          // right child (index in this tree); -1 for leaves
+    final boolean[] defaultLeft;
+    final long[][] categories;  // per node bitset of codes that go right, or null (numerical)
+    final float[] leafVector;   // leafSize > 1: node n's values at n*leafSize
+    final int leafSize;
+    final int group;
+    final float weight;
+    final int depth;
+    final boolean hasCategorical;
+
+    private CompiledTree(int n, int leafSize, int group, float weight, int depth, boolean hasCategorical) {
+        this.feature = new int[n];
+        this.threshold = new float[n];
+        this.right = new int[n];
+        this.defaultLeft = new boolean[n];
+        this.categories = hasCategorical ? new long[n][] : null;
+        this.leafVector = leafSize > 1 ? new float[n * leafSize] : null;
+        this.leafSize = leafSize;
+        this.group = group;
+        this.weight = weight;
+        this.depth = depth;
+        this.hasCategorical = hasCategorical;
+    }
+
+    int size() {
+        return feature.length;
+    }
+
+    boolean isLeaf(int n) {
+        return feature[n] < 0;
+    }
+
+    /** Follows the tree for one row and returns the leaf's index. Reference semantics (XGBoost's CPU predictor). */
+    int leafIndex(float[] x, int off) {
+        int n = 0;
+        while (feature[n] >= 0) {
+            float v = x[off + feature[n]];
+            boolean goLeft;
+            if (v != v) {
+                goLeft = defaultLeft[n];
+            } else if (categories != null && categories[n] != null) {
+                goLeft = !inCategories(categories[n], v);
+            } else {
+                goLeft = v < threshold[n];
+            }
+            n = goLeft ? n + 1 : right[n];
+        }
+        return n;
+    }
+
+    private static boolean inCategories(long[] bits, float v) {
+        if (v < 0 || v >= MAX_CATEGORY) {
+            return false;
+        }
+        int code = (int) v;
+        int word = code >>> 6;
+        return word < bits.length && (bits[word] & (1L << code)) != 0;
+    }
+
+    static CompiledTree compile(TreeNodes t, int group, float weight, int treeIndex, String source,
+                                int numFeatures, int numMargins, ModelLimits limits) {
+        String where = "tree[" + treeIndex + "]";
+        if (t == null || t.left() == null || t.right() == null || t.feature() == null || t.defaultLeft() == null
+                || t.leafValues() == null) {
+            throw new ModelFormatException(source, where,
+                    "left, right, feature, defaultLeft and leafValues arrays are required");
+        }
+        int n = t.left().length;
+        if (n == 0) {
+            throw new ModelFormatException(source, where, "a tree needs at least one node, found 0");
+        }
+        if (n > limits.maxNodesPerTree()) {
+            throw new ModelFormatException(source, where, "at most " + limits.maxNodesPerTree()
+                    + " nodes per tree allowed (ModelLimits.maxNodesPerTree), found " + n);
+        }
+        requireLength(source, where, "right", t.right().length, n);
+        requireLength(source, where, "feature", t.feature().length, n);
+        requireLength(source, where, "defaultLeft", t.defaultLeft().length, n);
+        if (t.categories() != null) {
+            requireLength(source, where, "categories", t.categories().length, n);
+        }
+        int leafSize = t.leafSize();
+        if (leafSize != 1 && leafSize != numMargins) {
+            throw new ModelFormatException(source, where,
+                    "leaf size must be 1 or the number of outputs (" + numMargins + "), found " + leafSize);
+        }
+        if ((long) n * leafSize > t.leafValues().length) {
+            throw new ModelFormatException(source, where, "expected at least " + ((long) n * leafSize)
+                    + " leaf values (" + n + " nodes x " + leafSize + "), found " + t.leafValues().length);
+        }
+        if (leafSize == 1 && (group < 0 || group >= numMargins)) {
+            throw new ModelFormatException(source, where,
+                    "output group must be in [0, " + numMargins + "), found " + group);
+        }
+
+        // Iterative pre-order walk from the root: validates structure and fixes the new layout.
+        int[] order = new int[n];        // new index -> old index
+        int[] newIndex = new int[n];     // old index -> new index, -1 while unvisited
+        int[] depthOf = new int[n];
+        java.util.Arrays.fill(newIndex, -1);
+        int[] stack = new int[n];
+        int sp = 0;
+        int count = 0;
+        int maxDepth = 0;
+        boolean hasCategorical = false;
+        stack[sp++] = 0;
+        newIndex[0] = -2; // on the stack
+        while (sp > 0) {
+            int old = stack[--sp];
+            newIndex[old] = count;
+            order[count++] = old;
+            int d = depthOf[old];
+            maxDepth = Math.max(maxDepth, d);
+            int l = t.left()[old];
+            if (l == -1) {
+                continue; // leaf
+            }
+            String nodeWhere = where + ".node[" + old + "]";
+            int r = t.right()[old];
+            checkChild(source, nodeWhere, "left", l, n, newIndex);
+            checkChild(source, nodeWhere, "right", r, n, newIndex);
+            if (l == r) {
+                throw new ModelFormatException(source, nodeWhere, "left and right child are the same node " + l);
+            }
+            int f = t.feature()[old];
+            if (f < 0 || f >= numFeatures) {
+                throw new ModelFormatException(source, nodeWhere,
+                        "split feature must be in [0, " + numFeatures + "), found " + f);
+            }
+            if (d + 1 > limits.maxDepth()) {
+                throw new ModelFormatException(source, nodeWhere,
+                        "tree deeper than " + limits.maxDepth() + " (ModelLimits.maxDepth)");
+            }
+            if (t.categories() != null && t.categories()[old] != null) {
+                hasCategorical = true;
+            } else if (t.threshold() == null || t.threshold().length != n) {
+                throw new ModelFormatException(source, where, "threshold array must have one entry per node ("
+                        + n + ")");
+            }
+            depthOf[l] = d + 1;
+            depthOf[r] = d + 1;
+            newIndex[l] = -2;
+            newIndex[r] = -2;
+            stack[sp++] = r;   // pushed first, popped after the whole left subtree
+            stack[sp++] = l;
+        }
+
+        CompiledTree c = new CompiledTree(count, leafSize, group, weight, maxDepth, hasCategorical);
+        for (int i = 0; i < count; i++) {
+            int old = order[i];
+            if (t.left()[old] == -1) {
+                c.feature[i] = -1;
+                c.right[i] = -1;
+                if (leafSize == 1) {
+                    c.threshold[i] = t.leafValues()[old];
+                } else {
+                    System.arraycopy(t.leafValues(), old * leafSize, c.leafVector, i * leafSize, leafSize);
+                }
+            } else {
+                c.feature[i] = t.feature()[old];
+                c.right[i] = newIndex[t.right()[old]];
+                c.defaultLeft[i] = t.defaultLeft()[old];
+                if (t.categories() != null && t.categories()[old] != null) {
+                    c.categories[i] = bitset(t.categories()[old], source, where + ".node[" + old + "]");
+                } else {
+                    c.threshold[i] = t.threshold()[old];
+                }
+            }
+        }
+        return c;
+    }
+
+    private static long[] bitset(int[] codes, String source, String where) {
+        int max = -1;
+        for (int code : codes) {
+            if (code < 0 || code >= (int) MAX_CATEGORY) {
+                throw new ModelFormatException(source, where,
+                        "category codes must be in [0, 2^24), found " + code);
+            }
+            max = Math.max(max, code);
+        }
+        long[] bits = new long[(max >>> 6) + 1];
+        for (int code : codes) {
+            bits[code >>> 6] |= 1L << code;
+        }
+        return bits;
+    }
+
+    private static void checkChild(String source, String where, String which, int child, int n, int[] newIndex) {
+        if (child < 0 || child >= n) {
+            throw new ModelFormatException(source, where,
+                    which + " child must be in [0, " + n + "), found " + child);
+        }
+        if (newIndex[child] != -1) {
+            throw new ModelFormatException(source, where,
+                    which + " child " + child + " is reached twice: the nodes do not form a tree (cycle or shared"
+                            + " subtree)");
+        }
+    }
+
+    private static void requireLength(String source, String where, String name, int actual, int expected) {
+        if (actual != expected) {
+            throw new ModelFormatException(source, where,
+                    name + " has " + actual + " entries, expected one per node (" + expected + ")");
+        }
+    }
+}

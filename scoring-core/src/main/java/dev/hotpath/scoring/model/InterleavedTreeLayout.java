@@ -1,0 +1,261 @@
+package dev.hotpath.scoring.model;
+
+/**
+ * The fast evaluator: every tree packed into one {@code int[]}, traversed eight trees at a time with no
+ * data-dependent branches.
+ *
+ * <h2>Layout</h2>
+ * Two ints per node, pre-order, left child adjacent:
+ * <pre>
+ *   nodes[i]     = (rightDelta << 16) | (column &amp; 0xFFFF)
+ *   nodes[i + 1] = floatToRawIntBits(threshold)      (for a leaf: its value)
+ * </pre>
+ * {@code rightDelta} is the distance in ints from the left child ({@code i + 2}) to the right child. A leaf has
+ * {@code rightDelta = -2} and {@code column = SENTINEL}, whose value is {@code +Inf}: it always "goes right", and
+ * {@code i + 2 - 2 = i} keeps it in place, so a block of trees can be stepped a fixed number of times (its deepest
+ * tree's depth) without testing for leaves.
+ *
+ * <h2>Missing values without a branch</h2>
+ * Before traversal the row is copied twice into per-thread scratch: columns {@code [0, F)} hold the row with
+ * {@code NaN → +Inf} and columns {@code [F, 2F)} with {@code NaN → -Inf}. A node whose missing values go left reads
+ * its feature from the second copy, the others from the first. For finite thresholds, {@code x < thr} then routes
+ * a missing value exactly as {@code default_left} says; present values are unchanged. {@code -0} is normalised to
+ * {@code +0} in both the rows and the thresholds (IEEE compares them equal).
+ *
+ * <h2>Branch-free compare</h2>
+ * {@code x < thr} is the sign bit of {@code x - thr}: with {@code x} never NaN, finite {@code thr} and no
+ * {@code -0}, the float difference is negative exactly when {@code x < thr} (it is zero only when they are equal,
+ * thanks to gradual underflow, and overflow keeps the sign). The step is
+ * {@code i += 2 + (rightDelta & ~(bits(x - thr) >> 31))}.
+ *
+ * <h2>Exactness</h2>
+ * Trees are traversed eight at a time (independent dependency chains keep the core busy) but their leaf values are
+ * added to the margins strictly in tree order, in float, as XGBoost does. The layout is used only when it is exact
+ * for the model: numerical splits, finite thresholds, finite scalar leaves, features and subtree sizes that fit in
+ * 16 bits. Otherwise {@link TreeEnsemble} falls back to the reference walker. Tests compare the two bit for bit.
+ *
+ * <p>Immutable and thread-safe; allocation-free (the scratch row is supplied by the caller).
+ */
+final class InterleavedTreeLayout {
+    private static final int BLOCK = 8;
+    private static final int MAX_COLUMNS = 0xFFFF;
+
+    private final int[] nodes;
+    private final int[] roots;          // int offset of each tree's root in nodes
+    private final int[] blockDepth;     // steps for each block of BLOCK trees
+    private final int[] group;          // output group per tree
+    private final float[] weight;       // per-tree weight, or null when all are 1
+    private final int numFeatures;
+    private final int numTrees;
+    private final int sentinel;
+
+    private InterleavedTreeLayout(int[] nodes, int[] roots, int[] blockDepth, int[] group, float[] weight,
+                                  int numFeatures) {
+        this.nodes = nodes;
+        this.roots = roots;
+        this.blockDepth = blockDepth;
+        this.group = group;
+        this.weight = weight;
+        this.numFeatures = numFeatures;
+        this.numTrees = roots.length;
+        this.sentinel = 2 * numFeatures;
+    }
+
+    /** @return the layout, or {@code null} when it would not be exact for these trees */
+    static InterleavedTreeLayout tryCompile(CompiledTree[] trees, int numFeatures) {
+        if (2L * numFeatures + 1 > MAX_COLUMNS) {
+            return null;
+        }
+        long total = 0;
+        boolean weighted = false;
+        for (CompiledTree t : trees) {
+            if (t.hasCategorical || t.leafSize != 1) {
+                return null;
+            }
+            for (int n = 0; n < t.size(); n++) {
+                float v = t.threshold[n];
+                if (Float.isNaN(v) || Float.isInfinite(v)) {
+                    return null;
+                }
+                if (!t.isLeaf(n) && 2L * (t.right[n] - n - 1) > Short.MAX_VALUE) {
+                    return null;
+                }
+            }
+            if (Float.floatToRawIntBits(t.weight) != Float.floatToRawIntBits(1.0f)) {
+                weighted = true;
+            }
+            total += t.size();
+        }
+        if (2 * total > Integer.MAX_VALUE - 8) {
+            return null;
+        }
+        int[] nodes = new int[(int) (2 * total)];
+        int[] roots = new int[trees.length];
+        int[] group = new int[trees.length];
+        float[] weight = weighted ? new float[trees.length] : null;
+        int[] blockDepth = new int[(trees.length + BLOCK - 1) / BLOCK];
+        int sentinel = 2 * numFeatures;
+        int pos = 0;
+        for (int ti = 0; ti < trees.length; ti++) {
+            CompiledTree t = trees[ti];
+            roots[ti] = pos;
+            group[ti] = t.group;
+            if (weight != null) {
+                weight[ti] = t.weight;
+            }
+            blockDepth[ti / BLOCK] = Math.max(blockDepth[ti / BLOCK], t.depth);
+            for (int n = 0; n < t.size(); n++) {
+                int i = pos + 2 * n;
+                if (t.isLeaf(n)) {
+                    nodes[i] = (-2 << 16) | sentinel;
+                    // Leaf values keep their exact bits (a -0 leaf matters when the margin is -0).
+                    nodes[i + 1] = Float.floatToRawIntBits(t.threshold[n]);
+                } else {
+                    int column = t.defaultLeft[n] ? numFeatures + t.feature[n] : t.feature[n];
+                    int rightDelta = 2 * (t.right[n] - n - 1);
+                    nodes[i] = (rightDelta << 16) | column;
+                    nodes[i + 1] = Float.floatToRawIntBits(t.threshold[n] + 0.0f);
+                }
+            }
+            pos += 2 * t.size();
+        }
+        return new InterleavedTreeLayout(nodes, roots, blockDepth, group, weight, numFeatures);
+    }
+
+    int scratchRowLength() {
+        return 2 * numFeatures + 1;
+    }
+
+    /** Fills the two missing-value copies of row {@code x[off..]} plus the +Inf sentinel. */
+    private void prepare(float[] x, int off, float[] row) {
+        int f = numFeatures;
+        for (int j = 0; j < f; j++) {
+            float v = x[off + j];
+            boolean missing = v != v;
+            float present = v + 0.0f; // -0 -> +0
+            row[j] = missing ? Float.POSITIVE_INFINITY : present;
+            row[f + j] = missing ? Float.NEGATIVE_INFINITY : present;
+        }
+        row[sentinel] = Float.POSITIVE_INFINITY;
+    }
+
+    /** The single margin (all trees in group 0), starting from {@code base}. */
+    float margin1(float[] x, int off, float[] row, float base) {
+        prepare(x, off, row);
+        final int[] nd = nodes;
+        final int[] rt = roots;
+        final float[] w = weight;
+        float m = base;
+        int t = 0;
+        int b = 0;
+        for (; t + BLOCK <= numTrees; t += BLOCK, b++) {
+            int n0 = rt[t];
+            int n1 = rt[t + 1];
+            int n2 = rt[t + 2];
+            int n3 = rt[t + 3];
+            int n4 = rt[t + 4];
+            int n5 = rt[t + 5];
+            int n6 = rt[t + 6];
+            int n7 = rt[t + 7];
+            for (int d = blockDepth[b]; d > 0; d--) {
+                n0 = step(nd, row, n0);
+                n1 = step(nd, row, n1);
+                n2 = step(nd, row, n2);
+                n3 = step(nd, row, n3);
+                n4 = step(nd, row, n4);
+                n5 = step(nd, row, n5);
+                n6 = step(nd, row, n6);
+                n7 = step(nd, row, n7);
+            }
+            if (w == null) {
+                m += leaf(nd, n0);
+                m += leaf(nd, n1);
+                m += leaf(nd, n2);
+                m += leaf(nd, n3);
+                m += leaf(nd, n4);
+                m += leaf(nd, n5);
+                m += leaf(nd, n6);
+                m += leaf(nd, n7);
+            } else {
+                m += leaf(nd, n0) * w[t];
+                m += leaf(nd, n1) * w[t + 1];
+                m += leaf(nd, n2) * w[t + 2];
+                m += leaf(nd, n3) * w[t + 3];
+                m += leaf(nd, n4) * w[t + 4];
+                m += leaf(nd, n5) * w[t + 5];
+                m += leaf(nd, n6) * w[t + 6];
+                m += leaf(nd, n7) * w[t + 7];
+            }
+        }
+        for (; t < numTrees; t++) {
+            int n = rt[t];
+            for (int d = blockDepth[b]; d > 0; d--) {
+                n = step(nd, row, n);
+            }
+            m += w == null ? leaf(nd, n) : leaf(nd, n) * w[t];
+        }
+        return m;
+    }
+
+    /** Adds every tree's leaf to {@code m[mOff + group]}; {@code m} must hold the base margins on entry. */
+    void margins(float[] x, int off, float[] row, float[] m, int mOff) {
+        prepare(x, off, row);
+        final int[] nd = nodes;
+        final int[] rt = roots;
+        final int[] g = group;
+        final float[] w = weight;
+        int t = 0;
+        int b = 0;
+        for (; t + BLOCK <= numTrees; t += BLOCK, b++) {
+            int n0 = rt[t];
+            int n1 = rt[t + 1];
+            int n2 = rt[t + 2];
+            int n3 = rt[t + 3];
+            int n4 = rt[t + 4];
+            int n5 = rt[t + 5];
+            int n6 = rt[t + 6];
+            int n7 = rt[t + 7];
+            for (int d = blockDepth[b]; d > 0; d--) {
+                n0 = step(nd, row, n0);
+                n1 = step(nd, row, n1);
+                n2 = step(nd, row, n2);
+                n3 = step(nd, row, n3);
+                n4 = step(nd, row, n4);
+                n5 = step(nd, row, n5);
+                n6 = step(nd, row, n6);
+                n7 = step(nd, row, n7);
+            }
+            add(m, mOff, g, w, t, leaf(nd, n0));
+            add(m, mOff, g, w, t + 1, leaf(nd, n1));
+            add(m, mOff, g, w, t + 2, leaf(nd, n2));
+            add(m, mOff, g, w, t + 3, leaf(nd, n3));
+            add(m, mOff, g, w, t + 4, leaf(nd, n4));
+            add(m, mOff, g, w, t + 5, leaf(nd, n5));
+            add(m, mOff, g, w, t + 6, leaf(nd, n6));
+            add(m, mOff, g, w, t + 7, leaf(nd, n7));
+        }
+        for (; t < numTrees; t++) {
+            int n = rt[t];
+            for (int d = blockDepth[b]; d > 0; d--) {
+                n = step(nd, row, n);
+            }
+            add(m, mOff, g, w, t, leaf(nd, n));
+        }
+    }
+
+    private static void add(float[] m, int mOff, int[] g, float[] w, int t, float leaf) {
+        m[mOff + g[t]] += w == null ? leaf : leaf * w[t];
+    }
+
+    private static int step(int[] nd, float[] row, int i) {
+        int packed = nd[i];
+        float x = row[packed & 0xFFFF];
+        float thr = Float.intBitsToFloat(nd[i + 1]);
+        int goRightMask = ~(Float.floatToRawIntBits(x - thr) >> 31);
+        return i + 2 + ((packed >> 16) & goRightMask);
+    }
+
+    private static float leaf(int[] nd, int i) {
+        return Float.intBitsToFloat(nd[i + 1]);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.hotpath.scoring.model;
+
+import dev.hotpath.scoring.FeatureType;
+import dev.hotpath.scoring.ModelInfo;
+import java.util.List;
+
+/**
+ * A compiled tree ensemble (gradient-boosted trees, DART, random forests, multi-class and vector-leaf models): the
+ * representation every tree format is compiled into, and a {@link dev.hotpath.scoring.Model}.
+ *
+ * <p>Scoring follows XGBoost's CPU predictor exactly: float32 comparisons ({@code x < threshold} goes left),
+ * {@code NaN} follows each node's default direction, categorical nodes send listed categories right and everything
+ * else left, and leaf values are added to the margins in float32 strictly in tree order (times the DART weight),
+ * starting from the base margins. Raw margins are therefore bit-identical to XGBoost's; transformed outputs are too
+ * on glibc ≥ 2.27 hosts (see {@link dev.hotpath.scoring.math.GlibcMath}).
+ *
+ * <p>At build time the ensemble picks its evaluator: the branch-free interleaved layout
+ * ({@code InterleavedTreeLayout}) whenever it is exact for the model (numerical splits with finite thresholds,
+ * scalar leaves, fewer than 32,767 features), otherwise the reference node walker. {@link #evaluator()} says which.
+ *
+ * <p><b>Thread-safety:</b> immutable; all methods may be called concurrently. <b>Allocation:</b> scoring allocates
+ * nothing after a thread's first call (which creates that thread's scratch row).
+ */
+public final class TreeEnsemble extends BaseModel {
+    private final float[] baseMargins;
+    private final CompiledTree[] trees;
+    private final InterleavedTreeLayout fast;
+
+    TreeEnsemble(int numFeatures, int numMargins, OutputTransform transform, float[] baseMargins,
+                 List<String> featureNames, boolean hasFeatureNames, List<FeatureType> featureTypes, ModelInfo info,
+                 CompiledTree[] trees) {
+        this(numFeatures, numMargins, transform, baseMargins, featureNames, hasFeatureNames, featureTypes, info,
+                trees, InterleavedTreeLayout.tryCompile(trees, numFeatures));
+    }
+
+    private TreeEnsemble(int numFeatures, int numMargins, OutputTransform transform, float[] baseMargins,
+                         List<String> featureNames, boolean hasFeatureNames, List<FeatureType> featureTypes,
+                         ModelInfo info, CompiledTree[] trees, InterleavedTreeLayout fast) {
+        super(numFeatures, numMargins, transform, featureNames, hasFeatureNames, featureTypes, info,
+                fast == null ? 0 : fast.scratchRowLength());
+        this.baseMargins = baseMargins;
+        this.trees = trees;
+        this.fast = fast;
+    }
+
+    /**
+     * Starts building an ensemble.
+     *
+     * @param numFeatures the width of an input row
+     * @param numMargins the number of margins (1, or K for multi-class / multi-target / multi-quantile models)
+     * @return a new builder
+     */
+    public static TreeEnsembleBuilder builder(int numFeatures, int numMargins) {
+        return new TreeEnsembleBuilder(numFeatures, numMargins);
+    }
+
+    /** @return a copy of the base margins (the margins of a row before any tree is added) */
+    public float[] baseMargins() {
+        return baseMargins.clone();
+    }
+
+    /** @return {@code "interleaved"} or {@code "reference"}: which evaluator this model uses */
+    public String evaluator() {
+        return fast != null ? "interleaved" : "reference";
+    }
+
+    /**
+     * The same model evaluated by the straightforward reference walker. Used by tests and benchmarks to check the
+     * fast evaluator bit for bit; slower, otherwise identical.
+     *
+     * @return a model sharing this one's trees, always using the reference evaluator
+     */
+    public TreeEnsemble withReferenceEvaluator() {
+        return new TreeEnsemble(numFeatures, numMargins, transform, baseMargins, featureNames(), hasFeatureNames(),
+                featureTypes(), info(), trees, null);
+    }
+
+    @Override
+    float margin1(float[] x, int off, Scratch s) {
+        if (fast != null) {
+            return fast.margin1(x, off, s.row, baseMargins[0]);
+        }
+        float m = baseMargins[0];
+        for (CompiledTree t : trees) {
+            float leaf = t.threshold[t.leafIndex(x, off)];
+            m += t.weight == 1.0f ? leaf : leaf * t.weight;
+        }
+        return m;
+    }
+
+    @Override
+    void margins(float[] x, int off, Scratch s, float[] m, int mOff) {
+        System.arraycopy(baseMargins, 0, m, mOff, numMargins);
+        if (fast != null) {
+            fast.margins(x, off, s.row, m, mOff);
+            return;
+        }
+        for (CompiledTree t : trees) {
+            int n = t.leafIndex(x, off);
+            if (t.leafSize == 1) {
+                float leaf = t.threshold[n];
+                m[mOff + t.group] += t.weight == 1.0f ? leaf : leaf * t.weight;
+            } else {
+                int base = n * t.leafSize;
+                for (int j = 0; j < t.leafSize; j++) {
+                    float leaf = t.leafVector[base + j];
+                    m[mOff + j] += t.weight == 1.0f ? leaf : leaf * t.weight;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.hotpath.scoring.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotpath.scoring.Model;
+import dev.hotpath.scoring.testing.AllocationProbe;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Every scoring entry point allocates 0 bytes after warm-up, on both evaluators; the control proves the probe. */
+@Tag("allocation")
+class ModelAllocationTest {
+    private static final float[] THRESHOLDS = {-1f, 0f, 0.5f, 1f};
+    static float sink;
+    static Object objectSink;
+
+    private static TreeEnsemble ensemble(int outputs, OutputTransform transform) {
+        Random rnd = new Random(7);
+        TreeEnsembleBuilder b = TreeEnsemble.builder(20, outputs).transform(transform);
+        for (int t = 0; t < 60; t++) {
+            b.addTree(Trees.random(rnd, 20, 6, THRESHOLDS, 1), t % outputs, 1f);
+        }
+        return b.build();
+    }
+
+    private static float[][] rows(int n, int f) {
+        Random rnd = new Random(1);
+        float[][] rows = new float[n][f];
+        for (float[] r : rows) {
+            for (int j = 0; j < f; j++) {
+                r[j] = rnd.nextInt(10) == 0 ? Float.NaN : (float) rnd.nextGaussian();
+            }
+        }
+        return rows;
+    }
+
+    private static void assertZero(String what, Model m, Runnable body) {
+        long bytes = AllocationProbe.bytesAllocated(AllocationProbe.DEFAULT_WARMUP, AllocationProbe.DEFAULT_CALLS,
+                body);
+        assertEquals(0, bytes, what + " on " + m + " allocated " + bytes + " bytes over "
+                + AllocationProbe.DEFAULT_CALLS + " calls");
+    }
+
+    @Test
+    void singleRowScoringAllocatesNothing() {
+        for (TreeEnsemble m : new TreeEnsemble[] {ensemble(1, OutputTransform.LOGISTIC),
+            ensemble(1, OutputTransform.LOGISTIC).withReferenceEvaluator()}) {
+            float[][] rows = rows(1024, 20);
+            int[] i = {0};
+            assertZero("score(float[])", m, () -> sink += m.score(rows[i[0]++ & 1023]));
+            assertZero("scoreMargin(float[])", m, () -> sink += m.scoreMargin(rows[i[0]++ & 1023]));
+        }
+    }
+
+    @Test
+    void multiOutputScoringAllocatesNothing() {
+        for (TreeEnsemble m : new TreeEnsemble[] {ensemble(3, OutputTransform.SOFTMAX),
+            ensemble(3, OutputTransform.SOFTMAX).withReferenceEvaluator()}) {
+            float[][] rows = rows(1024, 20);
+            float[] out = new float[3];
+            int[] i = {0};
+            assertZero("score(float[], float[])", m, () -> {
+                m.score(rows[i[0]++ & 1023], out);
+                sink += out[0];
+            });
+            assertZero("scoreMargin(float[], float[])", m, () -> {
+                m.scoreMargin(rows[i[0]++ & 1023], out);
+                sink += out[1];
+            });
+        }
+    }
+
+    @Test
+    void batchScoringAllocatesNothing() {
+        TreeEnsemble m = ensemble(1, OutputTransform.LOGISTIC);
+        float[] batch = new float[64 * 20];
+        float[][] rows = rows(64, 20);
+        for (int r = 0; r < 64; r++) {
+            System.arraycopy(rows[r], 0, batch, r * 20, 20);
+        }
+        float[] out = new float[64];
+        long bytes = AllocationProbe.bytesAllocated(2_000, 10_000, () -> {
+            m.score(batch, 64, out);
+            sink += out[3];
+        });
+        assertEquals(0, bytes, "batch score allocated " + bytes + " bytes");
+    }
+
+    @Test
+    void linearModelScoringAllocatesNothing() {
+        float[] w = new float[21 * 2];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = i * 0.01f;
+        }
+        LinearModel m = LinearModel.builder(20, 2).weights(w).transform(OutputTransform.SOFTMAX).build();
+        float[][] rows = rows(1024, 20);
+        float[] out = new float[2];
+        int[] i = {0};
+        assertZero("linear score", m, () -> {
+            m.score(rows[i[0]++ & 1023], out);
+            sink += out[0];
+        });
+    }
+
+    @Test
+    void controlBoxingIsSeenByTheProbe() {
+        TreeEnsemble m = ensemble(1, OutputTransform.LOGISTIC);
+        float[][] rows = rows(1024, 20);
+        int[] i = {0};
+        double perCall = AllocationProbe.bytesPerCall(AllocationProbe.DEFAULT_CALLS,
+                () -> objectSink = Float.valueOf(m.score(rows[i[0]++ & 1023])));
+        assertTrue(perCall >= 16, "boxing the score must be seen as >= 16 B/call, saw " + perCall);
+    }
+}
