@@ -1,0 +1,133 @@
+package dev.hotpath.scoring.scorer;
+
+import java.util.Arrays;
+
+/**
+ * What {@link Scorer#score(ScoreRequest, ScoreResult)} produced for one request: the primary model's outputs, which
+ * model version produced them, each feature view's status, reason flags and per-stage timings. A reusable
+ * flyweight: create one per thread with {@link Scorer#newResult()}.
+ *
+ * <p><b>Not thread-safe:</b> confine each instance to one thread. <b>Allocation:</b> none.
+ */
+public final class ScoreResult {
+    /** At least one feature view returned defaults (any status but PRESENT). */
+    public static final int DEFAULTS_USED = 1;
+    /** At least one view returned {@link FeatureStatus#STALE}. */
+    public static final int STALE_FEATURES = 1 << 1;
+    /** The model could not score; {@link #score()} is the configured fallback score. */
+    public static final int FALLBACK = 1 << 2;
+    /** A shadow sink is configured and did not accept this request (sampled out, or dropped because full). */
+    public static final int SHADOW_NOT_ACCEPTED = 1 << 3;
+    /** At least one view returned {@link FeatureStatus#LOCK_TIMEOUT} or {@link FeatureStatus#UNAVAILABLE}. */
+    public static final int FEATURE_STORE_DEGRADED = 1 << 4;
+
+    float score;
+    float[] outputs;
+    int numOutputs;
+    String modelId;
+    long modelVersion;
+    final FeatureStatus[] statuses;
+    int flags;
+    long featureNanos;
+    long modelNanos;
+    long shadowNanos;
+    long totalNanos;
+
+    ScoreResult(int views, int outputs) {
+        this.statuses = new FeatureStatus[views];
+        this.outputs = new float[Math.max(1, outputs)];
+    }
+
+    /** @return the primary model's first output, or the fallback score when {@link #FALLBACK} is set */
+    public float score() {
+        return score;
+    }
+
+    /** @return how many values {@link #output(int)} holds */
+    public int numOutputs() {
+        return numOutputs;
+    }
+
+    /**
+     * @param i output index, {@code < numOutputs()}
+     * @return the primary model's i-th output
+     */
+    public float output(int i) {
+        if (i >= numOutputs) {
+            throw new IndexOutOfBoundsException("output " + i + " of " + numOutputs);
+        }
+        return outputs[i];
+    }
+
+    /** @return the id of the primary model that produced this result */
+    public String modelId() {
+        return modelId;
+    }
+
+    /** @return the scorer's model version (incremented on every swap) that produced this result */
+    public long modelVersion() {
+        return modelVersion;
+    }
+
+    /**
+     * @param viewIndex index of the feature view, in the order the views were added to the builder
+     * @return that view's read status for this request
+     */
+    public FeatureStatus status(int viewIndex) {
+        return statuses[viewIndex];
+    }
+
+    /**
+     * @param key the view's entity key
+     * @return that view's read status for this request
+     */
+    public FeatureStatus status(EntityKey key) {
+        return statuses[key.viewIndex];
+    }
+
+    /** @return the reason flags ({@link #DEFAULTS_USED}, {@link #FALLBACK}, …) as a bit set */
+    public int flags() {
+        return flags;
+    }
+
+    /**
+     * @param flag one of the flag constants
+     * @return whether it is set
+     */
+    public boolean hasFlag(int flag) {
+        return (flags & flag) != 0;
+    }
+
+    /** @return nanoseconds spent reading feature views */
+    public long featureNanos() {
+        return featureNanos;
+    }
+
+    /** @return nanoseconds spent in the primary model */
+    public long modelNanos() {
+        return modelNanos;
+    }
+
+    /** @return nanoseconds spent offering to the shadow sink */
+    public long shadowNanos() {
+        return shadowNanos;
+    }
+
+    /** @return nanoseconds for the whole {@code score} call */
+    public long totalNanos() {
+        return totalNanos;
+    }
+
+    void ensureOutputs(int n) {
+        if (outputs.length < n) {
+            outputs = new float[n]; // only after a swap to a model with more outputs
+        }
+        numOutputs = n;
+    }
+
+    @Override
+    public String toString() {
+        return "ScoreResult[score=" + score + ", model=" + modelId + "#" + modelVersion + ", statuses="
+                + Arrays.toString(statuses) + ", flags=" + flags + ", totalNanos=" + totalNanos + "]";
+    }
+}
