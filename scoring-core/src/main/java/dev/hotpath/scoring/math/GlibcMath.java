@@ -148,4 +148,89 @@ public final class GlibcMath {
         y = y * r2 + (y0 + r);
         return (float) y;
     }
+
+    // ---------------------------------------------------------------- log1pf (fdlibm)
+
+    /**
+     * {@code ln(1 + x)} in single precision, bit-identical to glibc's {@code log1pf} (2.27 – at least 2.36), which
+     * XGBoost's {@code SoftPlus} uses: a float port of fdlibm's {@code s_log1pf.c}
+     * (Sun Microsystems, "Permission to use, copy, modify, and distribute this software is freely granted,
+     * provided that this notice is preserved"; float conversion by Ian Lance Taylor). Not correctly rounded, which
+     * is why {@code (float) Math.log1p(x)} differs from it.
+     *
+     * @param x the argument
+     * @return {@code ln(1 + x)}; {@code -Inf} for {@code -1}, {@code NaN} below {@code -1}
+     */
+    public static float log1pf(float x) {
+        final float ln2Hi = 6.9313812256e-01f;
+        final float ln2Lo = 9.0580006145e-06f;
+        final float lp1 = 6.6666668653e-01f;
+        final float lp2 = 4.0000000596e-01f;
+        final float lp3 = 2.8571429849e-01f;
+        final float lp4 = 2.2222198546e-01f;
+        final float lp5 = 1.8183572590e-01f;
+        final float lp6 = 1.5313838422e-01f;
+        final float lp7 = 1.4798198640e-01f;
+        int hx = Float.floatToRawIntBits(x);
+        int ax = hx & 0x7fffffff;
+        float f = 0;
+        float c = 0;
+        int hu = 0;
+        int k = 1;
+        if (hx < 0x3ed413d7) { // x < 0.41422
+            if (ax >= 0x3f800000) { // x <= -1
+                return x == -1.0f ? Float.NEGATIVE_INFINITY : Float.NaN;
+            }
+            if (ax < 0x31000000) { // |x| < 2^-29
+                return ax < 0x24800000 ? x : x - x * x * 0.5f;
+            }
+            if (hx > 0 || hx <= 0xbe95f61f) { // -0.2929 < x < 0.41422
+                k = 0;
+                f = x;
+                hu = 1;
+            }
+        } else if (hx >= 0x7f800000) {
+            return x + x;
+        }
+        if (k != 0) {
+            float u;
+            if (hx < 0x5a000000) {
+                u = 1.0f + x;
+                hu = Float.floatToRawIntBits(u);
+                k = (hu >> 23) - 127;
+                c = k > 0 ? 1.0f - (u - x) : x - (u - 1.0f); // correction term
+                c /= u;
+            } else {
+                u = x;
+                hu = Float.floatToRawIntBits(u);
+                k = (hu >> 23) - 127;
+                c = 0;
+            }
+            hu &= 0x007fffff;
+            if (hu < 0x3504f7) {
+                u = Float.intBitsToFloat(hu | 0x3f800000); // normalize u
+            } else {
+                k += 1;
+                u = Float.intBitsToFloat(hu | 0x3f000000); // normalize u/2
+                hu = (0x00800000 - hu) >> 2;
+            }
+            f = u - 1.0f;
+        }
+        float hfsq = 0.5f * f * f;
+        if (hu == 0) { // |f| < 2^-20
+            if (f == 0f) {
+                if (k == 0) {
+                    return 0f;
+                }
+                c += k * ln2Lo;
+                return k * ln2Hi + c;
+            }
+            float r = hfsq * (1.0f - 0.66666666666666666f * f);
+            return k == 0 ? f - r : k * ln2Hi - ((r - (k * ln2Lo + c)) - f);
+        }
+        float s = f / (2.0f + f);
+        float z = s * s;
+        float r = z * (lp1 + z * (lp2 + z * (lp3 + z * (lp4 + z * (lp5 + z * (lp6 + z * lp7))))));
+        return k == 0 ? f - (hfsq - s * (hfsq + r)) : k * ln2Hi - ((hfsq - (s * (hfsq + r) + (k * ln2Lo + c))) - f);
+    }
 }

@@ -181,8 +181,8 @@ public enum OutputTransform {
         }
     }
 
+    /** XGBoost's {@code common::SoftPlus}, split on the sign for accuracy, with glibc's float functions. */
     private static float softPlus(float x) {
-        // log1pf(expf(x)); log1pf is approximated through the double log1p (≤ 1 ulp from glibc).
-        return (float) Math.log1p(GlibcMath.expf(x));
+        return x > 0 ? x + GlibcMath.log1pf(GlibcMath.expf(-x)) : GlibcMath.log1pf(GlibcMath.expf(x));
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link GlibcMath} against the real glibc of this machine: a C program (compiled here with gcc) evaluates
- * {@code expf} and {@code logf} on every 997th float bit pattern plus special values, and every result must match
+ * {@code expf}, {@code logf} and {@code log1pf} on every 997th float bit pattern plus special values, and every result must match
  * bit for bit. Also shows that {@code (float) Math.exp} does not, which is why the port exists.
  */
 class GlibcMathTest {
@@ -28,8 +28,8 @@ class GlibcMathTest {
             "  FILE* f = fopen(argv[1], \"wb\");",
             "  for (uint64_t b = 0; b <= 0xffffffffULL; b += 997) {",
             "    uint32_t u = (uint32_t) b; float x; memcpy(&x, &u, 4);",
-            "    float r[2] = { expf(x), logf(x) };",
-            "    fwrite(r, 4, 2, f);",
+            "    float r[3] = { expf(x), logf(x), log1pf(x) };",
+            "    fwrite(r, 4, 3, f);",
             "  }",
             "  return fclose(f);",
             "}", "");
@@ -49,8 +49,10 @@ class GlibcMathTest {
             float x = Float.intBitsToFloat((int) b);
             float e = bb.getFloat();
             float l = bb.getFloat();
+            float l1p = bb.getFloat();
             assertSameFloat(e, GlibcMath.expf(x), "expf", x);
             assertSameFloat(l, GlibcMath.logf(x), "logf", x);
+            assertSameFloat(l1p, GlibcMath.log1pf(x), "log1pf", x);
             if (!Float.isNaN(x) && (float) Math.exp(x) != e) {
                 mathExpDiffers++;
             }

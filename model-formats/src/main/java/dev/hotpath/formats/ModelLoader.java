@@ -1,0 +1,101 @@
+package dev.hotpath.formats;
+
+import dev.hotpath.formats.onnx.OnnxReader;
+import dev.hotpath.formats.xgboost.XgboostReader;
+import dev.hotpath.scoring.Model;
+import dev.hotpath.scoring.ModelFormatException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Loads any model file Hotpath supports, choosing the reader from the file's <em>content</em> (never its
+ * extension: XGBoost 3.4 writes UBJSON into {@code .model} files, for instance).
+ *
+ * <pre>{@code
+ * Model model = ModelLoader.load(Path.of("fraud.ubj"));
+ * }</pre>
+ *
+ * <p>Thread-safe; loading is a cold path. The returned model is immutable and thread-safe; close it when done
+ * (ONNX models hold native memory).
+ */
+public final class ModelLoader {
+    private static final int SNIFF_BYTES = 64;
+
+    private ModelLoader() {
+    }
+
+    /**
+     * Loads a model with default options.
+     *
+     * @param file the model file
+     * @return the model
+     * @throws ModelFormatException if the file is missing, unreadable, of an unknown format, or invalid
+     */
+    public static Model load(Path file) {
+        return load(file, LoadOptions.defaults());
+    }
+
+    /**
+     * Loads a model.
+     *
+     * @param file the model file
+     * @param options per-format options
+     * @return the model
+     * @throws ModelFormatException if the file is missing, unreadable, of an unknown format, or invalid
+     */
+    public static Model load(Path file, LoadOptions options) {
+        switch (detect(file)) {
+            case ONNX:
+                return OnnxReader.read(file, options.onnx());
+            case XGBOOST:
+            default:
+                return XgboostReader.read(file, options.xgboost());
+        }
+    }
+
+    /**
+     * Recognises a model file's format from its first bytes.
+     *
+     * @param file the model file
+     * @return the format
+     * @throws ModelFormatException if the file is missing, unreadable or not a recognised model
+     */
+    public static ModelFormat detect(Path file) {
+        byte[] head = new byte[SNIFF_BYTES];
+        int len;
+        try (InputStream in = Files.newInputStream(file)) {
+            len = in.readNBytes(head, 0, head.length);
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException(file.toString(), null, "file not found", e);
+        } catch (IOException e) {
+            throw new ModelFormatException(file.toString(), null, "cannot read the file: " + e.getMessage(), e);
+        }
+        if (len == 0) {
+            throw new ModelFormatException(file.toString(), "offset 0", "the file is empty; expected a model");
+        }
+        if (XgboostReader.looksLikeXgboost(head, len)) {
+            return ModelFormat.XGBOOST;
+        }
+        if (OnnxReader.looksLikeOnnx(head, len)) {
+            return ModelFormat.ONNX;
+        }
+        throw new ModelFormatException(file.toString(), "offset 0", "not a model format Hotpath recognises;"
+                + " expected XGBoost JSON ('{\"'), UBJSON ('{L'), legacy binary ('binf') or ONNX (protobuf"
+                + " ModelProto); first bytes: " + hex(head, Math.min(len, 16))
+                + ". XGBoost 1.0 binaries without the 'binf' header: use XgboostReader.read directly.");
+    }
+
+    private static String hex(byte[] b, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append(String.format("%02x", b[i] & 0xff));
+            if (i + 1 < n) {
+                sb.append(' ');
+            }
+        }
+        return sb.toString();
+    }
+}
