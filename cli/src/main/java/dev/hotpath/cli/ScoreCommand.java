@@ -1,0 +1,107 @@
+package dev.hotpath.cli;
+
+import dev.hotpath.scoring.Model;
+import java.io.BufferedWriter;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hotpath score --model FILE --input IN.csv [--output OUT.csv] [--margin]}: scores a CSV file row by row
+ * (see {@link CsvScorer} for the exact input and output rules).
+ *
+ * <p>One instance per invocation; not thread-safe.
+ */
+@Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+        versionProvider = ManifestVersionProvider.class,
+        description = {
+            "Scores every row of a CSV file with a model and writes one CSV row of outputs per input row, in"
+                    + " input order."
+        },
+        footerHeading = "%nInput:%n",
+        footer = {
+            "The first line is a header naming the columns. Each column must be one of the model's features"
+                    + " (see 'hotpath inspect'); when the model file has no feature names they are f0..fN-1 by"
+                    + " position. Column order does not matter. An unknown or repeated column is an error."
+                    + " Every feature must have a column; a feature without one is an error unless"
+                    + " --allow-missing-columns is given, which makes it missing in every row.",
+            "Each following line is one row with exactly as many fields as the header (an empty line is a row"
+                    + " with one empty field). A field is a Java float literal (1, -0.5, 2.5e-3, 0x1p-3,"
+                    + " Infinity, -Infinity, +Infinity are values) or empty or NaN for a missing value. Blanks"
+                    + " around fields are ignored, fields may be double-quoted, CRLF line ends are accepted.",
+            "",
+            "Output:",
+            "A header naming the outputs (e.g. score, or score_0,score_1; with --margin: margin, or"
+                    + " margin_0,margin_1), then"
+                    + " exactly one line per input row, values separated by commas and written with Java's"
+                    + " Float.toString, so each parses back to the identical float. Lines end with \\n.",
+            "With --output the file is replaced only when scoring succeeds; on stdout, rows before an error"
+                    + " may already have been written.",
+            "Progress goes to stderr, and only for runs longer than 2 seconds.",
+            "",
+            "Exit codes: 0 ok, 1 runtime failure (bad model or input: one line 'hotpath: error: ...' on"
+                    + " stderr, naming the input line), 2 usage error."
+        })
+final class ScoreCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE",
+            description = "The model file: XGBoost JSON, UBJSON or legacy binary, or ONNX (detected from the"
+                    + " content).")
+    private Path model;
+
+    @Option(names = "--input", required = true, paramLabel = "IN.csv",
+            description = "The CSV file to score; '-' reads stdin.")
+    private Path input;
+
+    @Option(names = "--output", paramLabel = "OUT.csv",
+            description = "Where to write the scores (default: stdout; '-' is stdout too).")
+    private Path output;
+
+    @Option(names = "--margin",
+            description = "Write the raw, untransformed margins (e.g. log-odds) instead of the model's outputs.")
+    private boolean margin;
+
+    @Option(names = "--allow-missing-columns",
+            description = "Treat model features that have no column in the header as missing (NaN) in every row"
+                    + " instead of failing.")
+    private boolean allowMissingColumns;
+
+    @Option(names = "--no-progress", description = "Never print progress on stderr.")
+    private boolean noProgress;
+
+    @Override
+    public Integer call() throws IOException {
+        HotpathCli cli = HotpathCli.from(spec);
+        boolean fromStdin = CliFiles.isDash(input);
+        String inputName = fromStdin ? "<stdin>" : input.toString();
+        try (InputStream in = fromStdin ? new FilterInputStream(cli.stdin()) {
+                    @Override
+                    public void close() {
+                        // stdin belongs to the process, not to this command
+                    }
+                } : CliFiles.openInput(input, "input");
+             Model m = cli.loadModel(model)) {
+            CsvScorer scorer = new CsvScorer(m, margin, allowMissingColumns, CsvLineReader.DEFAULT_MAX_LINE_BYTES);
+            ProgressReporter progress = ProgressReporter.standard(cli.stderr(), "scored", !noProgress);
+            if (output == null || CliFiles.isDash(output)) {
+                Writer out = new BufferedWriter(new OutputStreamWriter(cli.stdout(), StandardCharsets.UTF_8),
+                        CliFiles.OUTPUT_BUFFER_CHARS);
+                scorer.score(in, inputName, out, progress);
+            } else {
+                CliFiles.writeAtomically(output, "output", out -> scorer.score(in, inputName, out, progress));
+            }
+        }
+        return ExitCodes.OK;
+    }
+}
