@@ -180,6 +180,7 @@ class LauncherIT {
 
         List<String> expected = new ArrayList<>(List.of("-Xmx256m", "-Dhotpath.test=a*b"));
         expected.addAll(rootPomList("hotpath.chronicle.jvm.flags"));
+        expected.addAll(rootPomList("hotpath.agrona.jvm.flags"));
         expected.addAll(rootPomList("hotpath.test.system.props"));
         expected.addAll(List.of("-jar", ROOT.resolve("cli/target/hotpath-cli.jar").toString(), "--version",
                 "extra arg"));

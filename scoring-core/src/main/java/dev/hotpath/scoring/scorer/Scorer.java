@@ -184,7 +184,7 @@ public final class Scorer implements AutoCloseable {
             }
             t2 = clock.getAsLong();
             if (shadow != null) {
-                boolean accepted = ok && offerShadow(request.requestId, row, slot, result.score, t2);
+                boolean accepted = ok && offerShadow(request.requestId, row, slot, result.score, t2, t2 - t1);
                 metrics.shadow(accepted);
                 if (!accepted) {
                     flags |= ScoreResult.SHADOW_NOT_ACCEPTED;
@@ -242,9 +242,11 @@ public final class Scorer implements AutoCloseable {
         }
     }
 
-    private boolean offerShadow(long requestId, float[] row, ModelSlot slot, float score, long now) {
+    private boolean offerShadow(long requestId, float[] row, ModelSlot slot, float score, long now,
+                                long modelNanos) {
         try {
-            return shadow.offer(requestId, row, slot.numFeatures, score, slot.id, slot.version);
+            return shadow.offer(requestId, row, slot.numFeatures, score, slot.id, slot.version,
+                    (int) Math.min(modelNanos, Integer.MAX_VALUE));
         } catch (RuntimeException e) {
             problemLog.warn(now, "shadow sink threw on offer; request not shadowed", e);
             return false;

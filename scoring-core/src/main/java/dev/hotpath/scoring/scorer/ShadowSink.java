@@ -22,10 +22,11 @@ public interface ShadowSink {
      * @param primaryScore the primary model's first output
      * @param primaryModelId the primary model's id (as given to the scorer)
      * @param primaryVersion the scorer's model version counter (changes on every swap)
+     * @param primaryLatencyNanos how long the primary model took to score this request
      * @return {@code true} if the request was accepted for shadow scoring (sampled in and queued)
      */
     boolean offer(long requestId, float[] features, int nFeatures, float primaryScore, String primaryModelId,
-                  long primaryVersion);
+                  long primaryVersion, int primaryLatencyNanos);
 
     /** @return the shadow models by id, for promotion; cold */
     Map<String, Model> shadowModels();

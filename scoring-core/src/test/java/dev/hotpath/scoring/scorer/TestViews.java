@@ -108,7 +108,7 @@ final class TestViews {
 
         @Override
         public boolean offer(long requestId, float[] features, int nFeatures, float primaryScore,
-                             String primaryModelId, long primaryVersion) {
+                             String primaryModelId, long primaryVersion, int primaryLatencyNanos) {
             offers++;
             lastScore = primaryScore;
             lastVersion = primaryVersion;

@@ -1,0 +1,162 @@
+package dev.hotpath.shadow;
+
+import static dev.hotpath.shadow.log.ShadowLogFormat.ORDER;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+import dev.hotpath.shadow.log.ShadowLogFormat;
+
+/**
+ * Drains the intake ring and fans each request out to every shadow's own queue, so one slow or stuck shadow only
+ * fills its own queue (its drops are counted as {@code droppedBacklog}) and never delays the others. Also takes
+ * the feature-capture decision and writes FEATURES records for the writer.
+ *
+ * <p>Watchdog: if the intake ring has a backlog that has not moved for more than a second across several duty
+ * cycles, a producer died between claim and commit; {@code unblock()} turns its claim into padding.
+ *
+ * <p>Runs on its own agent thread; allocation-free in steady state.
+ */
+final class DispatcherAgent implements Agent, MessageHandler {
+    static final int D_DISPATCHED = 0;
+    static final int D_FEATURES_CAPTURED = 1;
+    static final int D_FEATURES_DROPPED = 2;
+    static final int D_UNBLOCKED = 3;
+    static final int SLOTS = 4;
+
+    private static final int READ_LIMIT = 256;
+    private static final long STALL_NANOS = 1_000_000_000L;
+
+    private final ManyToOneRingBuffer intake;
+    private final OneToOneRingBuffer[] queues;
+    private final ShadowWorkerAgent[] workers;
+    private final ManyToOneRingBuffer records;
+    private final int captureRateE4;
+    private final long captureSeed;
+    private final SingleWriterCounters counters = new SingleWriterCounters(SLOTS);
+
+    private volatile boolean stopRequested;
+    private long stallPosition = -1;
+    private long stallSinceNanos;
+
+    DispatcherAgent(ManyToOneRingBuffer intake, ShadowWorkerAgent[] workers, ManyToOneRingBuffer records,
+            int captureRateE4, long seed) {
+        this.intake = intake;
+        this.workers = workers;
+        this.queues = new OneToOneRingBuffer[workers.length];
+        for (int k = 0; k < workers.length; k++) {
+            queues[k] = workers[k].queue();
+        }
+        this.records = records;
+        this.captureRateE4 = captureRateE4;
+        this.captureSeed = seed ^ ShadowSampling.CAPTURE_SALT;
+    }
+
+    SingleWriterCounters counters() {
+        return counters;
+    }
+
+    void requestStop() {
+        stopRequested = true;
+    }
+
+    @Override
+    public int doWork() {
+        if (stopRequested) {
+            throw new AgentTerminationException("stopped");
+        }
+        int read = intake.read(this, READ_LIMIT);
+        if (read == 0) {
+            watchdog();
+        } else {
+            stallPosition = -1;
+        }
+        return read;
+    }
+
+    private void watchdog() {
+        if (intake.size() == 0) {
+            stallPosition = -1;
+            return;
+        }
+        long position = intake.consumerPosition();
+        long now = System.nanoTime();
+        if (position != stallPosition) {
+            stallPosition = position;
+            stallSinceNanos = now;
+        } else if (now - stallSinceNanos > STALL_NANOS) {
+            if (intake.unblock()) {
+                counters.increment(D_UNBLOCKED);
+            }
+            stallPosition = -1;
+        }
+    }
+
+    @Override
+    public void onMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
+        if (msgTypeId != IntakeLayout.MSG_SCORE_REQUEST) {
+            return;
+        }
+        counters.increment(D_DISPATCHED);
+        if (captureRateE4 > 0
+                && ShadowSampling.isSampled(buffer.getLong(index + IntakeLayout.REQUEST_ID), captureSeed, captureRateE4)) {
+            if (capture(buffer, index)) {
+                buffer.putInt(index + IntakeLayout.FLAGS, ShadowLogFormat.FLAG_FEATURES_CAPTURED);
+                counters.increment(D_FEATURES_CAPTURED);
+            } else {
+                counters.increment(D_FEATURES_DROPPED);
+            }
+        }
+        for (int k = 0; k < queues.length; k++) {
+            // The slot is read per request so counts follow a replaced shadow (promotion) within one request.
+            SingleWriterCounters c = workers[k].slot().counters;
+            if (queues[k].write(msgTypeId, buffer, index, length)) {
+                c.increment(ShadowLogFormat.S_RECEIVED);
+            } else {
+                c.increment(ShadowLogFormat.S_DROPPED_BACKLOG);
+            }
+        }
+    }
+
+    private boolean capture(MutableDirectBuffer in, int index) {
+        int n = in.getInt(index + IntakeLayout.N_FEATURES);
+        int len = ShadowLogFormat.featuresLength(n);
+        int at = records.tryClaim(ShadowLogFormat.TYPE_FEATURES, len);
+        if (at == RingBuffer.INSUFFICIENT_CAPACITY || at < 0) {
+            return false;
+        }
+        AtomicBuffer out = records.buffer();
+        boolean committed = false;
+        try {
+            ShadowLogFormat.encodeFeaturesHeader(out, at, in.getLong(index + IntakeLayout.EPOCH_NANOS),
+                    in.getLong(index + IntakeLayout.REQUEST_ID), in.getLong(index + IntakeLayout.AMOUNT),
+                    in.getShort(index + IntakeLayout.PRIMARY_MODEL) & 0xFFFF, n,
+                    in.getFloat(index + IntakeLayout.PRIMARY_SCORE), in.getInt(index + IntakeLayout.PRIMARY_LATENCY),
+                    in.getInt(index + IntakeLayout.SEGMENT), in.getShort(index + IntakeLayout.SAMPLE_RATE) & 0xFFFF,
+                    captureRateE4);
+            int src = index + IntakeLayout.FEATURES;
+            int dst = at + ShadowLogFormat.F_VALUES;
+            for (int i = 0; i < n; i++) {
+                out.putFloat(dst + (i << 2), in.getFloat(src + (i << 2)), ORDER);
+            }
+            records.commit(at);
+            committed = true;
+        } finally {
+            if (!committed) {
+                records.abort(at);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String roleName() {
+        return "hotpath-shadow-dispatcher";
+    }
+}

@@ -1,0 +1,36 @@
+package dev.hotpath.shadow.report;
+
+/**
+ * How many of the sampled requests reached the log for one shadow, and where the others were dropped. Counter
+ * values are the latest COUNTERS records of the instances that ran this shadow, summed; they are -1 when the log
+ * has no counters (for example a process killed before its first counters record). Immutable.
+ *
+ * @param offered calls of {@code offer}
+ * @param accepted sampled requests accepted into the intake ring
+ * @param sampledOut requests not in the sample
+ * @param droppedRingFull sampled requests dropped at the producer because the intake ring was full
+ * @param droppedBacklog requests dropped because this shadow's queue was full (shadow too slow)
+ * @param droppedWriterFull comparison records dropped because the writer ring was full (disk too slow)
+ * @param droppedIo records of any kind the writer dropped on I/O errors or low disk
+ * @param abandonedAtClose requests still queued for this shadow at shutdown
+ * @param recorded comparison records of this shadow found in the log
+ */
+public record CoverageSummary(long offered, long accepted, long sampledOut, long droppedRingFull,
+        long droppedBacklog, long droppedWriterFull, long droppedIo, long abandonedAtClose, long recorded) {
+
+    /** @return recorded / accepted, NaN when the accepted count is unknown or zero */
+    public double coverage() {
+        return accepted > 0 ? (double) recorded / accepted : Double.NaN;
+    }
+
+    /** @return share of sampled requests dropped at the producer, NaN when unknown */
+    public double ringDropRate() {
+        long sampled = accepted + droppedRingFull;
+        return accepted >= 0 && sampled > 0 ? (double) droppedRingFull / sampled : Double.NaN;
+    }
+
+    /** @return accepted + dropped at the ring, over offered (the effective sample share), NaN when unknown */
+    public double sampledShare() {
+        return offered > 0 ? (double) (accepted + droppedRingFull) / offered : Double.NaN;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.hotpath.shadow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.hotpath.scoring.ConfigurationException;
+import dev.hotpath.scoring.scorer.RequestField;
+import dev.hotpath.scoring.scorer.ScoreRequest;
+import dev.hotpath.scoring.scorer.ScoreResult;
+import dev.hotpath.scoring.scorer.Scorer;
+import dev.hotpath.shadow.testing.LogContents;
+import dev.hotpath.shadow.testing.LogContents.Cmp;
+import dev.hotpath.shadow.testing.TestModels.LinearModel;
+
+/** The real {@link Scorer} from scoring-core drives the evaluator through {@link ShadowEvaluator#sink()}. */
+class ScorerIntegrationTest {
+    @TempDir
+    Path dir;
+
+    private static float linear(float bias, float w0, float w1, float a, float b) {
+        return Math.max(0f, Math.min(1f, bias + w0 * a + w1 * b));
+    }
+
+    private static void await(ShadowEvaluator ev, long emitted) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (ev.stats().shadows().get(0).recordsEmitted() < emitted && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(emitted, ev.stats().shadows().get(0).recordsEmitted());
+    }
+
+    @Test
+    void shouldLogScorerTrafficAndFollowAPromotion() {
+        LinearModel v7 = new LinearModel(0f, 0.5f, 0.5f);
+        LinearModel v8 = new LinearModel(0.1f, 0.2f, 0.7f);
+        ShadowEvaluator ev = ShadowEvaluatorTest.base(dir).primaryThreshold(0.5f)
+                .addShadow(ShadowModelConfig.builder(2, "fraud-v8", v8).latencyBudget(Duration.ofSeconds(10)).build())
+                .build();
+        assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+            ev.start();
+            Scorer scorer = Scorer.builder().primary("fraud-v7", v7).requestField("f0").requestField("f1")
+                    .shadow(ev.sink()).build();
+            RequestField f0 = scorer.requestField("f0");
+            RequestField f1 = scorer.requestField("f1");
+            ScoreRequest req = scorer.newRequest();
+            ScoreResult res = scorer.newResult();
+            for (long id = 0; id < 2000; id++) {
+                if (id == 1000) {
+                    await(ev, 1000);
+                    scorer.promoteShadow("fraud-v8");
+                    assertEquals(Set.of("fraud-v7"), ev.shadowModels().keySet(), "the old primary is the shadow now");
+                }
+                req.clear().requestId(id).set(f0, (id % 10) / 10f).set(f1, (id % 7) / 7f);
+                scorer.score(req, res);
+            }
+            await(ev, 1000);
+            ev.close();
+        });
+        LogContents log = LogContents.read(dir);
+        int v7Id = log.models.values().stream().filter(m -> m.name().equals("fraud-v7")).findFirst().get().modelId();
+        assertTrue(v7Id != 2 && v7Id >= 0, "the scorer's primary got its own log id on first offer: " + v7Id);
+        List<Cmp> before = log.forShadow(2);
+        List<Cmp> after = log.forShadow(v7Id);
+        assertEquals(1000, before.size());
+        assertEquals(1000, after.size());
+        for (Cmp c : before) {
+            float a = (c.requestId() % 10) / 10f;
+            float b = (c.requestId() % 7) / 7f;
+            assertTrue(c.requestId() < 1000);
+            assertEquals(v7Id, c.primaryModelId());
+            assertEquals(linear(0f, 0.5f, 0.5f, a, b), c.primaryScore(), 0f);
+            assertEquals(linear(0.1f, 0.2f, 0.7f, a, b), c.shadowScore(), 0f);
+        }
+        for (Cmp c : after) {
+            float a = (c.requestId() % 10) / 10f;
+            float b = (c.requestId() % 7) / 7f;
+            assertTrue(c.requestId() >= 1000);
+            assertEquals(2, c.primaryModelId(), "fraud-v8 is the primary now, under the same log id");
+            assertEquals(linear(0.1f, 0.2f, 0.7f, a, b), c.primaryScore(), 0f);
+            assertEquals(linear(0f, 0.5f, 0.5f, a, b), c.shadowScore(), 0f);
+        }
+        assertEquals(1000, log.shadow(2, dev.hotpath.shadow.log.ShadowLogFormat.S_SCORED),
+                "the replaced shadow's final counters are written");
+    }
+
+    @Test
+    void shouldRejectReplacingAnUnknownShadow() {
+        ShadowEvaluator ev = ShadowEvaluatorTest.base(dir)
+                .addShadow(ShadowModelConfig.builder(2, "cand", new LinearModel(0f, 1f)).build()).build();
+        assertThrows(ConfigurationException.class, () -> ev.replaceShadow("nope", "x", new LinearModel(0f, 1f)));
+        ev.close();
+    }
+}
