@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ScoreCommand.class,
             InspectCommand.class,
+            ShadowCommand.class,
             CommandLine.HelpCommand.class
         },
         commandListHeading = "%nCommands:%n",

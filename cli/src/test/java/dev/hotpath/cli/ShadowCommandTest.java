@@ -1,0 +1,110 @@
+package dev.hotpath.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotpath.scoring.Model;
+import dev.hotpath.scoring.model.TreeEnsemble;
+import dev.hotpath.shadow.ShadowEvaluator;
+import dev.hotpath.shadow.ShadowModelConfig;
+import dev.hotpath.shadow.ShadowPublisher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hotpath shadow report|replay} over a real shadow log written by shadow-eval's evaluator. */
+class ShadowCommandTest {
+    @TempDir
+    static Path dir;
+    static Path log;
+    static Model primary = TestModels.threeFeatures();
+    /** The primary's stumps with their leaves reversed: ranks requests the opposite way. */
+    static Model reversed = TreeEnsemble.builder(3, 1).featureNames(List.of("amount", "age", "country"))
+            .addTree(TestModels.stump(0, 100f, false, 1.5f, 0.25f), 0, 1f)
+            .addTree(TestModels.stump(1, 30f, true, 0.125f, -0.5f), 0, 1f)
+            .addTree(TestModels.stump(2, 2f, false, 4.0f, 0.0625f), 0, 1f)
+            .build();
+
+    @BeforeAll
+    static void writeLog() throws Exception {
+        log = Files.createDirectories(dir.resolve("log"));
+        ShadowEvaluator shadow = ShadowEvaluator.builder(log)
+                .primaryModel(1, "primary", primary)
+                .primaryThreshold(2f)
+                .addShadow(ShadowModelConfig.builder(2, "reversed", reversed).threshold(2f).build())
+                .featureCaptureRate(1.0)
+                .build();
+        shadow.start();
+        try {
+            ShadowPublisher publisher = shadow.publisher();
+            Random rnd = new Random(3);
+            float[] row = new float[3];
+            int accepted = 0;
+            for (long id = 0; id < 3_000; id++) {
+                row[0] = rnd.nextInt(200);
+                row[1] = rnd.nextInt(60);
+                row[2] = rnd.nextInt(4);
+                if (publisher.offer(id, row, 3, primary.score(row), 1, 1000) == ShadowPublisher.ACCEPTED) {
+                    accepted++;
+                }
+                if ((id & 255) == 0) {
+                    Thread.sleep(1); // let the agent keep up so nothing is dropped
+                }
+            }
+            assertTrue(accepted > 2_500, "accepted " + accepted);
+        } finally {
+            shadow.close();
+        }
+    }
+
+    @Test
+    void reportPrintsTheComparisonWritesJsonAndHtmlAndFailsTheRankingGate() throws Exception {
+        Path json = dir.resolve("report.json");
+        Path html = dir.resolve("report.html");
+        CliRunner.Result r = CliRunner.runReal("shadow", "report", "--log", log.toString(), "--json",
+                json.toString(), "--html", html.toString());
+        // The reversed model ranks requests the opposite way: Spearman < 0.8 fails a default gate.
+        assertEquals(ExitCodes.GATE_FAILED, r.exitCode(), r.err());
+        assertTrue(r.out().contains("reversed"), r.out());
+        assertTrue(r.out().contains("verdict: FAIL"), r.out());
+        assertTrue(r.out().contains("HTML report: file:"), r.out());
+        assertTrue(Files.readString(json).contains("\"spearman\""), "JSON report has the rank correlation");
+        assertTrue(Files.readString(html).startsWith("<!DOCTYPE html>"));
+    }
+
+    @Test
+    void reportPassesWhenTheGatesAreRelaxed() {
+        CliRunner.Result r = CliRunner.runReal("shadow", "report", "--log", log.toString(), "--quiet", "--gates",
+                "warn:spearman>=0.8");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        assertTrue(r.out().contains("verdict:"), r.out());
+    }
+
+    @Test
+    void replayRescoresCapturedFeaturesIntoANewLog() throws Exception {
+        Path out = dir.resolve("replayed");
+        CliRunner.Result r = CliRunner.run(file -> primary, "shadow", "replay", "--log", log.toString(), "--model",
+                dir.resolve("candidate.json").toString(), "--out", out.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        // Replaying the primary itself reproduces its logged scores: the new log compares identical models.
+        CliRunner.Result report = CliRunner.runReal("shadow", "report", "--log", out.toString());
+        assertEquals(ExitCodes.OK, report.exitCode(), report.out() + report.err());
+    }
+
+    @Test
+    void aMissingLogIsARuntimeFailureWithOneLine() {
+        CliRunner.Result r = CliRunner.runReal("shadow", "report", "--log", dir.resolve("nope").toString());
+        assertEquals(ExitCodes.FAILURE, r.exitCode());
+        assertEquals(1, r.errLines().length, r.err());
+        assertTrue(r.err().startsWith("hotpath: error: "), r.err());
+    }
+
+    @Test
+    void shadowWithoutASubcommandIsAUsageError() {
+        assertEquals(ExitCodes.USAGE, CliRunner.runReal("shadow").exitCode());
+    }
+}
