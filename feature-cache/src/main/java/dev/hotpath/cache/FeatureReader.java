@@ -1,0 +1,634 @@
+package dev.hotpath.cache;
+
+import net.openhft.chronicle.core.values.LongValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * Reads one feature view on the request path: copies an entity's features into the caller's array, allocation-free,
+ * with a bounded lock wait, and says how much to trust them with a {@link ReadStatus}.
+ *
+ * <p><b>Usage.</b> Open once at start-up (the first Chronicle map opened in a JVM takes a few seconds, later ones
+ * about 100 ms), share the instance between all request threads, close at shutdown after scoring has stopped:
+ * <pre>{@code
+ * FeatureReader cards = FeatureReader.open(dir, cardView);           // pinned to the model's definition
+ * float[] row = new float[cardView.dimension()];                     // per request thread, reused
+ * ReadStatus s = cards.read(cardFingerprint, row, 0);                // PRESENT, or defaults + why
+ * }</pre>
+ *
+ * <p><b>Two modes.</b> {@link #open(Path, FeatureView, ReaderOptions) Pinned} to a definition (what a model needs):
+ * if the view's published definition has another schema fingerprint, every read returns
+ * {@link ReadStatus#SCHEMA_MISMATCH} with this definition's defaults; if it matches, reads are served.
+ * {@link #open(Path, String, ReaderOptions) Following} the manifest: the reader adopts whatever definition is
+ * published, so {@link #view()} and {@link #dimension()} can change after a schema change; size {@code dst} for
+ * the largest definition you accept (tools, generic consumers).
+ *
+ * <p><b>Generations.</b> A background thread (or {@link #refresh()}) notices a new manifest, opens and validates the
+ * new generation, switches to it, and closes the old map only after reads in flight on it have finished. No read
+ * fails because of a switch.
+ *
+ * <p><b>Thread-safety and allocation.</b> Thread-safe. {@link #read(CharSequence, float[], int)} and
+ * {@link #read(long, float[], int)} allocate nothing for every status once the calling thread has made its first
+ * read (which creates the thread's key holder), and never throw for data problems; they throw only
+ * {@link IndexOutOfBoundsException} when {@code dst} has no room for {@link #dimension()} floats at
+ * {@code offset}. {@link #count(ReadStatus)} is allocation-free. Everything else is a cold path.
+ */
+public final class FeatureReader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureReader.class);
+    /** Longs per counter stripe: 8 statuses padded to 128 bytes so stripes do not share cache lines. */
+    private static final int COUNTER_STRIDE = 16;
+    /** Ints per in-flight stripe (128 bytes). */
+    private static final int IN_FLIGHT_STRIDE = 32;
+    private static final long RETIRE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final Path dir;
+    private final String viewName;
+    private final FeatureView pinned;
+    private final long lockNanos;
+    private final long refreshIntervalNanos;
+    private final LongSupplier clock;
+    private final int stripes;
+    private final AtomicLongArray statusCounts;
+    private final AtomicInteger nextStripe = new AtomicInteger();
+    private final ThreadLocal<Scratch> scratch;
+    private final AtomicLong readErrors = new AtomicLong();
+    private final AtomicLong refreshErrors = new AtomicLong();
+    private final AtomicLong switches = new AtomicLong();
+    private volatile Generation current;
+    private volatile String lastRefreshError;
+    private volatile boolean closed;
+
+    private final Object refreshLock = new Object();
+    /** Guarded by refreshLock: the manifest bytes last acted on. */
+    private byte[] manifestBytes;
+    /** Guarded by refreshLock: switched-away generations whose maps are not closed yet. */
+    private final List<Generation> retiring = new ArrayList<>();
+    private final Thread refresher;
+    private final ReaderFeatureSource featureSource;
+
+    private FeatureReader(Path dir, String viewName, FeatureView pinned, ReaderOptions options) {
+        this.dir = dir;
+        this.viewName = viewName;
+        this.pinned = pinned;
+        this.lockNanos = options.readLockTimeoutNanos();
+        this.refreshIntervalNanos = options.refreshIntervalNanos();
+        this.clock = options.clock();
+        this.stripes = stripeCount();
+        this.statusCounts = new AtomicLongArray(stripes * COUNTER_STRIDE);
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(nextStripe.getAndIncrement() & (stripes - 1)));
+        this.featureSource = pinned == null ? null : new ReaderFeatureSource(this, pinned);
+
+        synchronized (refreshLock) {
+            for (int attempt = 1; ; attempt++) {
+                byte[] bytes = Manifest.readBytes(dir, viewName);
+                Manifest m = bytes == null ? Manifest.read(dir, viewName) : Manifest.parse(bytes, dir, viewName);
+                try {
+                    this.current = openGeneration(m);
+                    this.manifestBytes = bytes;
+                    break;
+                } catch (FeatureFileException e) {
+                    // A publish between reading the manifest and opening its file may have pruned that file; if
+                    // the manifest moved on, open the new generation instead of failing the service's start-up.
+                    if (attempt >= 3 || Arrays.equals(bytes, Manifest.readBytes(dir, viewName))) {
+                        throw e;
+                    }
+                    LOG.info("view {}: generation {} went away while opening; retrying with the new manifest",
+                            viewName, m.generation);
+                }
+            }
+        }
+        if (refreshIntervalNanos > 0) {
+            refresher = new Thread(this::refreshLoop, "hotpath-feature-refresh-" + viewName);
+            refresher.setDaemon(true);
+            refresher.start();
+        } else {
+            refresher = null;
+        }
+    }
+
+    /**
+     * Opens a reader pinned to a definition (the one a model was trained with). Reads are served while the
+     * published definition has the same fingerprint, and return {@link ReadStatus#SCHEMA_MISMATCH} with this
+     * definition's defaults while it does not.
+     *
+     * @param dir the cache directory
+     * @param expected the definition the caller expects; its name selects the view
+     * @param options reader options
+     * @return an open reader; close it at shutdown
+     * @throws FeatureFileException if the manifest or the generation file is missing or corrupt
+     * @throws dev.hotpath.scoring.ConfigurationException if the JVM lacks the Chronicle flags
+     */
+    public static FeatureReader open(Path dir, FeatureView expected, ReaderOptions options) {
+        Objects.requireNonNull(expected, "expected");
+        ChronicleRuntime.ensureReady();
+        return new FeatureReader(Objects.requireNonNull(dir, "dir"), expected.name(), expected,
+                Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * {@link #open(Path, FeatureView, ReaderOptions)} with {@link ReaderOptions#defaults()}.
+     *
+     * @param dir the cache directory
+     * @param expected the definition the caller expects
+     * @return an open reader
+     */
+    public static FeatureReader open(Path dir, FeatureView expected) {
+        return open(dir, expected, ReaderOptions.defaults());
+    }
+
+    /**
+     * Opens a reader pinned to the definition published now: what a {@code Scorer} needs when the service does not
+     * ship the view definition itself. A later schema change then reads as {@link ReadStatus#SCHEMA_MISMATCH} with
+     * defaults (never as misplaced features) until the service is restarted or rebuilt with the new definition.
+     *
+     * @param dir the cache directory
+     * @param viewName the view
+     * @return an open, pinned reader; close it at shutdown
+     * @throws FeatureFileException if the manifest or the generation file is missing or corrupt
+     * @throws dev.hotpath.scoring.ConfigurationException if the JVM lacks the Chronicle flags
+     */
+    public static FeatureReader openPinnedToCurrent(Path dir, String viewName) {
+        Objects.requireNonNull(viewName, "viewName");
+        ChronicleRuntime.ensureReady();
+        return open(dir, Manifest.read(Objects.requireNonNull(dir, "dir"), viewName).view);
+    }
+
+    /**
+     * Opens a reader that follows the view's manifest, adopting whatever definition is published.
+     *
+     * @param dir the cache directory
+     * @param viewName the view
+     * @param options reader options
+     * @return an open reader; close it at shutdown
+     * @throws FeatureFileException if the manifest or the generation file is missing or corrupt
+     * @throws dev.hotpath.scoring.ConfigurationException if the JVM lacks the Chronicle flags
+     */
+    public static FeatureReader open(Path dir, String viewName, ReaderOptions options) {
+        Objects.requireNonNull(viewName, "viewName");
+        ChronicleRuntime.ensureReady();
+        return new FeatureReader(Objects.requireNonNull(dir, "dir"), viewName, null,
+                Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * {@link #open(Path, String, ReaderOptions)} with {@link ReaderOptions#defaults()}.
+     *
+     * @param dir the cache directory
+     * @param viewName the view
+     * @return an open reader
+     */
+    public static FeatureReader open(Path dir, String viewName) {
+        return open(dir, viewName, ReaderOptions.defaults());
+    }
+
+    // ------------------------------------------------------------------------------------------ hot path
+
+    /**
+     * Copies the features of the entity {@code id} into {@code dst[offset .. offset + dimension())}, or the
+     * defaults when the status is not {@link ReadStatus#PRESENT}. Waits at most the configured read-lock timeout.
+     * Thread-safe; allocation-free (any {@code CharSequence}: a {@code String}, a reused {@code StringBuilder}, a
+     * flyweight over request bytes); never throws for data problems.
+     *
+     * @param id the entity id; for a long-keyed view, its decimal form (anything else is
+     *           {@link ReadStatus#NOT_FOUND})
+     * @param dst the caller's array
+     * @param offset where feature 0 goes
+     * @return the status
+     * @throws IndexOutOfBoundsException if {@code dst} has no room for {@link #dimension()} floats at {@code offset}
+     */
+    public ReadStatus read(CharSequence id, float[] dst, int offset) {
+        Scratch s = scratch.get();
+        Generation g = enter(s.stripe);
+        ReadStatus status;
+        try {
+            checkRoom(dst, offset, g.dimension);
+            status = g.fixedStatus != null ? g.fixedStatus : readString(g, id, s, dst, offset, null);
+            if (status != ReadStatus.PRESENT) {
+                g.view.copyDefaults(dst, offset);
+            }
+        } finally {
+            exit(g, s.stripe);
+        }
+        statusCounts.incrementAndGet(s.stripe * COUNTER_STRIDE + status.ordinal());
+        return status;
+    }
+
+    /**
+     * Copies the features of the entity {@code id} like {@link #read(CharSequence, float[], int)}. For a
+     * string-keyed view, {@code id} is looked up by its decimal form, built in a reused per-thread buffer (no
+     * {@code String} is created). Thread-safe; allocation-free; never throws for data problems.
+     *
+     * @param id the entity id
+     * @param dst the caller's array
+     * @param offset where feature 0 goes
+     * @return the status
+     * @throws IndexOutOfBoundsException if {@code dst} has no room for {@link #dimension()} floats at {@code offset}
+     */
+    public ReadStatus read(long id, float[] dst, int offset) {
+        Scratch s = scratch.get();
+        Generation g = enter(s.stripe);
+        ReadStatus status;
+        try {
+            checkRoom(dst, offset, g.dimension);
+            status = g.fixedStatus != null ? g.fixedStatus : readLong(g, id, s, dst, offset, null);
+            if (status != ReadStatus.PRESENT) {
+                g.view.copyDefaults(dst, offset);
+            }
+        } finally {
+            exit(g, s.stripe);
+        }
+        statusCounts.incrementAndGet(s.stripe * COUNTER_STRIDE + status.ordinal());
+        return status;
+    }
+
+    private ReadStatus readString(Generation g, CharSequence id, Scratch s, float[] dst, int offset, long[] times) {
+        try {
+            MapHandle h = g.handle;
+            if (h.stringMap != null) {
+                return MapHandle.readRecord(h.stringMap, id, lockNanos, g.fingerprint, g.dimension, g.recordSize,
+                        g.ttlMillis, clock, dst, offset, times);
+            }
+            long value = Ids.parseLongId(id);
+            if (value == Long.MIN_VALUE) {
+                return ReadStatus.NOT_FOUND;
+            }
+            s.longKey.setValue(value);
+            return MapHandle.readRecord(h.longMap, s.longKey, lockNanos, g.fingerprint, g.dimension, g.recordSize,
+                    g.ttlMillis, clock, dst, offset, times);
+        } catch (RuntimeException e) {
+            return failed(e);
+        }
+    }
+
+    private ReadStatus readLong(Generation g, long id, Scratch s, float[] dst, int offset, long[] times) {
+        try {
+            MapHandle h = g.handle;
+            if (h.longMap != null) {
+                s.longKey.setValue(id);
+                return MapHandle.readRecord(h.longMap, s.longKey, lockNanos, g.fingerprint, g.dimension,
+                        g.recordSize, g.ttlMillis, clock, dst, offset, times);
+            }
+            StringBuilder sb = s.stringKey;
+            sb.setLength(0);
+            sb.append(id);
+            return MapHandle.readRecord(h.stringMap, sb, lockNanos, g.fingerprint, g.dimension, g.recordSize,
+                    g.ttlMillis, clock, dst, offset, times);
+        } catch (RuntimeException e) {
+            return failed(e);
+        }
+    }
+
+    /** Chronicle failed unexpectedly (its internal lock timeout, a corrupt file): count it, serve defaults. */
+    private ReadStatus failed(RuntimeException e) {
+        if (readErrors.getAndIncrement() == 0) {
+            LOG.error("feature read failed in view {}; serving defaults (UNAVAILABLE). Further errors are only"
+                    + " counted.", viewName, e);
+        }
+        return ReadStatus.UNAVAILABLE;
+    }
+
+    private static void checkRoom(float[] dst, int offset, int dimension) {
+        if (offset < 0 || offset > dst.length - dimension) {
+            throw new IndexOutOfBoundsException("dst has " + dst.length + " floats; " + dimension
+                    + " features do not fit at offset " + offset);
+        }
+    }
+
+    /** Registers a read on the current generation so it is not closed under the read. */
+    private Generation enter(int stripe) {
+        for (;;) {
+            Generation g = current;
+            if (g.handle == null) {
+                return g;
+            }
+            g.inFlight.incrementAndGet(stripe * IN_FLIGHT_STRIDE);
+            // Dekker-style handshake with retire(): it sets `retired` then reads the counters; we increment then read
+            // `retired`. Volatile accesses are sequentially consistent, so at least one side sees the other.
+            if (!g.retired) {
+                return g;
+            }
+            g.inFlight.decrementAndGet(stripe * IN_FLIGHT_STRIDE);
+            // retire() publishes the replacement before marking the old one, so the next pass sees it.
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void exit(Generation g, int stripe) {
+        if (g.handle != null) {
+            g.inFlight.decrementAndGet(stripe * IN_FLIGHT_STRIDE);
+        }
+    }
+
+    /**
+     * @param status a status
+     * @return how many reads returned it since the reader was opened. Thread-safe; allocation-free.
+     */
+    public long count(ReadStatus status) {
+        long sum = 0;
+        for (int i = 0; i < stripes; i++) {
+            sum += statusCounts.get(i * COUNTER_STRIDE + status.ordinal());
+        }
+        return sum;
+    }
+
+    // ------------------------------------------------------------------------------------------ cold path
+
+    /**
+     * Reads one entity like {@link #read(CharSequence, float[], int)} and returns everything known about it: status,
+     * values (defaults unless present), event and write time, generation. For tools and debugging; allocates.
+     *
+     * @param id the entity id
+     * @return the result
+     */
+    public FeatureLookup lookup(CharSequence id) {
+        Scratch s = scratch.get();
+        Generation g = enter(s.stripe);
+        try {
+            float[] values = new float[g.dimension];
+            long[] times = {-1L, -1L};
+            ReadStatus status = g.fixedStatus != null ? g.fixedStatus : readString(g, id, s, values, 0, times);
+            if (status != ReadStatus.PRESENT) {
+                g.view.copyDefaults(values, 0);
+            }
+            statusCounts.incrementAndGet(s.stripe * COUNTER_STRIDE + status.ordinal());
+            return new FeatureLookup(g.view, g.generation, id.toString(), status, values, times[0], times[1]);
+        } finally {
+            exit(g, s.stripe);
+        }
+    }
+
+    /**
+     * This reader as the {@link dev.hotpath.scoring.scorer.Scorer}'s feature source: {@code read} maps
+     * {@link ReadStatus} to the scorer's {@code FeatureStatus} of the same name; allocation-free and thread-safe
+     * like {@link #read(CharSequence, float[], int)}.
+     *
+     * @return the adapter (the same instance on every call)
+     * @throws IllegalStateException if the reader follows the manifest instead of being pinned to a definition
+     *                               (a scorer binds feature positions once, so the schema must not change)
+     */
+    public dev.hotpath.scoring.scorer.FeatureSource asFeatureSource() {
+        if (featureSource == null) {
+            throw new IllegalStateException("view " + viewName + ": only a reader pinned to a definition"
+                    + " (FeatureReader.open(dir, FeatureView, ...)) can serve a scorer; a following reader's"
+                    + " schema can change under it");
+        }
+        return featureSource;
+    }
+
+    /** @return the definition reads currently follow (the pinned one, or the published one when following) */
+    public FeatureView view() {
+        return current.view;
+    }
+
+    /** @return number of floats one read writes, under the current definition */
+    public int dimension() {
+        return current.dimension;
+    }
+
+    /** @return the generation currently served, or 0 when none is (schema mismatch, closed) */
+    public long generation() {
+        return current.generation;
+    }
+
+    /**
+     * Checks the manifest now and switches to a newly published generation if there is one. The background thread
+     * calls this every refresh interval; call it directly when the interval is zero. Thread-safe; cold path.
+     *
+     * @return whether the reader switched
+     * @throws FeatureFileException if the new manifest or generation is corrupt (the current generation stays
+     *                              served)
+     */
+    public boolean refresh() {
+        synchronized (refreshLock) {
+            if (closed) {
+                return false;
+            }
+            closeQuiescentRetired(0);
+            byte[] bytes = Manifest.readBytes(dir, viewName);
+            if (bytes == null) {
+                throw new FeatureFileException(Manifest.path(dir, viewName) + ": manifest disappeared; still serving"
+                        + " generation " + current.generation);
+            }
+            if (Arrays.equals(bytes, manifestBytes)) {
+                return false;
+            }
+            Manifest m = Manifest.parse(bytes, dir, viewName);
+            Generation cur = current;
+            if (cur.manifest != null && cur.manifest.generation == m.generation
+                    && cur.manifest.view.fingerprint() == m.view.fingerprint()) {
+                manifestBytes = bytes;
+                return false;
+            }
+            Generation next = openGeneration(m);
+            current = next;
+            manifestBytes = bytes;
+            retire(cur);
+            switches.incrementAndGet();
+            LOG.info("view {}: switched from generation {} to {} ({})", viewName, cur.generation, next.generation,
+                    next.fixedStatus == null ? m.fileName : "schema " + m.view.fingerprintHex()
+                            + " does not match the pinned definition " + pinned.fingerprintHex());
+            return true;
+        }
+    }
+
+    private Generation openGeneration(Manifest m) {
+        if (pinned != null && m.view.fingerprint() != pinned.fingerprint()) {
+            LOG.warn("view {}: published definition {} (generation {}) differs from the pinned definition {};"
+                    + " reads return SCHEMA_MISMATCH with defaults", viewName, m.view.fingerprintHex(), m.generation,
+                    pinned.fingerprintHex());
+            return new Generation(null, m, pinned, ReadStatus.SCHEMA_MISMATCH, stripes);
+        }
+        MapHandle h = MapHandle.openExisting(dir, m);
+        return new Generation(h, m, m.view, null, stripes);
+    }
+
+    /** Must hold refreshLock; `current` must already point at the replacement. */
+    private void retire(Generation old) {
+        if (old.handle == null) {
+            return;
+        }
+        old.retired = true;
+        retiring.add(old);
+        closeQuiescentRetired(RETIRE_WAIT_NANOS);
+    }
+
+    /** Closes retired maps that no read is using, waiting up to {@code waitNanos} for in-flight reads. */
+    private void closeQuiescentRetired(long waitNanos) {
+        long deadline = System.nanoTime() + waitNanos;
+        for (Iterator<Generation> it = retiring.iterator(); it.hasNext(); ) {
+            Generation g = it.next();
+            while (g.inFlight() != 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(50_000);
+            }
+            if (g.inFlight() == 0) {
+                try {
+                    g.handle.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("view {}: closing generation {} failed", viewName, g.generation, e);
+                }
+                it.remove();
+            }
+        }
+    }
+
+    private void refreshLoop() {
+        while (!closed) {
+            LockSupport.parkNanos(refreshIntervalNanos);
+            if (closed) {
+                break;
+            }
+            try {
+                refresh();
+                lastRefreshError = null;
+            } catch (Throwable t) {
+                // Loop boundary: keep serving the current generation, count, log only when the problem changes.
+                String msg = String.valueOf(t.getMessage());
+                if (!msg.equals(lastRefreshError)) {
+                    LOG.warn("view {}: refresh failed, still serving generation {}: {}", viewName,
+                            current.generation, msg, t);
+                }
+                lastRefreshError = msg;
+                refreshErrors.incrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * A snapshot of the reader's state: generation, entries, file size, freshness, per-status counts. Cold path;
+     * reads the generation's meta record.
+     *
+     * @return the snapshot
+     */
+    public ReaderStats stats() {
+        Scratch s = scratch.get();
+        Generation g = enter(s.stripe);
+        try {
+            long[] counts = new long[ReadStatus.COUNT];
+            for (ReadStatus st : ReadStatus.values()) {
+                counts[st.ordinal()] = count(st);
+            }
+            long now = clock.getAsLong();
+            MapHandle.Meta meta = null;
+            long entries = -1;
+            long fileSize = -1;
+            if (g.handle != null) {
+                try {
+                    meta = g.handle.readMeta();
+                    entries = g.handle.entityCount();
+                    fileSize = g.handle.fileSizeBytes();
+                } catch (RuntimeException e) {
+                    LOG.warn("view {}: cannot read stats of generation {}: {}", viewName, g.generation, e.toString());
+                }
+            }
+            return new ReaderStats(viewName, g.view, g.generation, g.manifest == null ? null : g.manifest.fileName,
+                    g.manifest == null ? -1 : g.manifest.entriesCapacity, entries, fileSize, meta, now, counts,
+                    readErrors.get(), refreshErrors.get(), switches.get(), lastRefreshError,
+                    g.fixedStatus == null ? null : g.fixedStatus.name(), closed);
+        } finally {
+            exit(g, s.stripe);
+        }
+    }
+
+    /**
+     * Stops the refresher and closes the map after in-flight reads finish. Reads after close return
+     * {@link ReadStatus#UNAVAILABLE} with defaults (they do not throw), so request threads still running during
+     * shutdown are safe. Idempotent; thread-safe.
+     */
+    @Override
+    public void close() {
+        synchronized (refreshLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            Generation cur = current;
+            current = new Generation(null, cur.manifest, cur.view, ReadStatus.UNAVAILABLE, stripes);
+            retire(cur);
+            closeQuiescentRetired(CLOSE_WAIT_NANOS);
+            if (!retiring.isEmpty()) {
+                LOG.error("view {}: {} generation(s) still had reads in flight after 5 s; leaving them mapped",
+                        viewName, retiring.size());
+            }
+        }
+        if (refresher != null) {
+            LockSupport.unpark(refresher);
+            try {
+                refresher.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Test-only: the map currently served (null if none). */
+    MapHandle currentHandleForTesting() {
+        return current.handle;
+    }
+
+    private static int stripeCount() {
+        int n = Integer.highestOneBit(Math.max(2, Runtime.getRuntime().availableProcessors()) * 2 - 1) * 2;
+        return Math.max(4, Math.min(64, n));
+    }
+
+    /** Per-thread key holders; one per reader per thread. */
+    private static final class Scratch {
+        final int stripe;
+        final StringBuilder stringKey = new StringBuilder(24);
+        final LongValue longKey = MapHandle.newLongKey();
+
+        Scratch(int stripe) {
+            this.stripe = stripe;
+        }
+    }
+
+    /** One served generation (or a fixed-status stand-in when no map can be served). */
+    private static final class Generation {
+        final MapHandle handle;
+        final Manifest manifest;
+        final FeatureView view;
+        final ReadStatus fixedStatus;
+        final int fingerprint;
+        final int dimension;
+        final int recordSize;
+        final long ttlMillis;
+        final long generation;
+        final AtomicIntegerArray inFlight;
+        volatile boolean retired;
+
+        Generation(MapHandle handle, Manifest manifest, FeatureView view, ReadStatus fixedStatus, int stripes) {
+            this.handle = handle;
+            this.manifest = manifest;
+            this.view = view;
+            this.fixedStatus = fixedStatus;
+            this.fingerprint = view.fingerprint();
+            this.dimension = view.dimension();
+            this.recordSize = RecordLayout.recordSize(view.dimension());
+            this.ttlMillis = view.ttlMillis();
+            this.generation = handle == null || manifest == null ? 0 : manifest.generation;
+            this.inFlight = handle == null ? null : new AtomicIntegerArray(stripes * IN_FLIGHT_STRIDE);
+        }
+
+        long inFlight() {
+            long sum = 0;
+            for (int i = 0; i < inFlight.length(); i += IN_FLIGHT_STRIDE) {
+                sum += inFlight.get(i);
+            }
+            return sum;
+        }
+    }
+}

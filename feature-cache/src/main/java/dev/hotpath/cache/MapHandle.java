@@ -1,0 +1,430 @@
+package dev.hotpath.cache;
+
+import net.openhft.chronicle.bytes.RandomDataInput;
+import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.hash.Data;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
+import net.openhft.chronicle.map.VanillaChronicleMap;
+import net.openhft.chronicle.values.Values;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * One open, validated Chronicle Map file of one generation, plus the record-level operations on it. Exactly one of
+ * {@link #stringMap} / {@link #longMap} is non-null, by the view's {@link KeyKind}.
+ *
+ * <p>Thread-safe (Chronicle maps are); the static record operations allocate nothing. Opening, validating and the
+ * meta operations are cold paths.
+ */
+final class MapHandle implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MapHandle.class);
+    /** Segments at least this many: a dead process's lock then blocks at most 1/16 of a view's entities. */
+    static final int MIN_SEGMENTS = 16;
+    /** Bound on lock waits of cold-path operations (open validation, meta updates). */
+    static final long COLD_LOCK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** Results of {@link #writeRecord}. */
+    static final int INSERTED = 1;
+    static final int REPLACED = 0;
+    static final int LOCK_TIMEOUT = -1;
+
+    final Manifest manifest;
+    final Path file;
+    final ChronicleMap<CharSequence, byte[]> stringMap;
+    final ChronicleMap<LongValue, byte[]> longMap;
+    /** Set when validation found the meta record's segment locked by a dead process. */
+    boolean metaLocked;
+
+    private MapHandle(Manifest manifest, Path file, ChronicleMap<CharSequence, byte[]> stringMap,
+                      ChronicleMap<LongValue, byte[]> longMap) {
+        this.manifest = manifest;
+        this.file = file;
+        this.stringMap = stringMap;
+        this.longMap = longMap;
+    }
+
+    // ------------------------------------------------------------------------------------------ open / create
+
+    private static <K> ChronicleMapBuilder<K, byte[]> builder(Class<K> keyClass, Manifest m) {
+        ChronicleMapBuilder<K, byte[]> b = ChronicleMap.of(keyClass, byte[].class)
+                .name(m.view.name() + "#" + m.generation)
+                .entries(m.entriesCapacity)
+                .constantValueSizeBySample(new byte[m.recordSize])
+                .minSegments(MIN_SEGMENTS)
+                .putReturnsNull(true)
+                .removeReturnsNull(true)
+                // Rebuild-and-swap instead of recovery: per-entry checksums are only checked by recovery.
+                .checksumEntries(false)
+                // Hotpath closes maps itself, after in-flight reads; a JVM hook could unmap under running threads.
+                .skipCloseOnExitHook(true);
+        if (keyClass == CharSequence.class) {
+            b.averageKeySize(m.averageKeyBytes);
+        }
+        return b;
+    }
+
+    /**
+     * Opens the generation file a manifest names and validates it against the manifest.
+     *
+     * @throws FeatureFileException if the file is missing, not a Chronicle Map, or does not match the manifest
+     */
+    static MapHandle openExisting(Path dir, Manifest m) {
+        Path file = m.file(dir);
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+                throw new FeatureFileException(file + ": generation file named by manifest "
+                        + Manifest.path(dir, m.view.name()) + " is missing or empty");
+            }
+        } catch (IOException e) {
+            throw new FeatureFileException(file + ": cannot stat generation file: " + e, e);
+        }
+        MapHandle h = open(file, m, false);
+        try {
+            h.validate();
+            return h;
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Creates a new, empty generation file and writes its meta record.
+     *
+     * @throws FeatureCacheException if the file exists already or cannot be created
+     */
+    static MapHandle createNew(Path dir, Manifest m, long nowMillis) {
+        Path file = m.file(dir);
+        if (Files.exists(file)) {
+            throw new FeatureCacheException(file + ": generation file exists already; refusing to reuse it");
+        }
+        MapHandle h = open(file, m, true);
+        try {
+            h.writeMeta(nowMillis, 0L, 0L, nowMillis, new RecordData(m.recordSize), newLongKey());
+            h.validate();
+            return h;
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
+        }
+    }
+
+    private static MapHandle open(Path file, Manifest m, boolean create) {
+        ChronicleRuntime.ensureReady();
+        String verb = create ? "create" : "open";
+        try {
+            if (m.view.keyKind() == KeyKind.STRING) {
+                return new MapHandle(m, file, builder(CharSequence.class, m).createPersistedTo(file.toFile()), null);
+            }
+            return new MapHandle(m, file, null, builder(LongValue.class, m).createPersistedTo(file.toFile()));
+        } catch (IOException | RuntimeException e) {
+            throw new FeatureFileException(file + ": cannot " + verb + " Chronicle Map file: " + e, e);
+        }
+    }
+
+    /**
+     * Chronicle silently adopts an existing file's header whatever the builder says, so check that the file really
+     * is what the manifest describes: key class, value class, constant value size, and the meta record's schema
+     * fingerprint, generation and dimension.
+     */
+    private void validate() {
+        ChronicleMap<?, byte[]> map = map();
+        Class<?> expectedKey = manifest.view.keyKind() == KeyKind.STRING ? CharSequence.class : LongValue.class;
+        if (map.keyClass() != expectedKey) {
+            throw mismatch("key class " + map.keyClass().getName() + ", expected " + expectedKey.getName());
+        }
+        if (map.valueClass() != byte[].class) {
+            throw mismatch("value class " + map.valueClass().getName() + ", expected byte[]");
+        }
+        if (map instanceof VanillaChronicleMap) {
+            VanillaChronicleMap<?, ?, ?> v = (VanillaChronicleMap<?, ?, ?>) map;
+            long min = v.valueSizeMarshaller.minStorableSize();
+            long max = v.valueSizeMarshaller.maxStorableSize();
+            if (min != manifest.recordSize || max != manifest.recordSize) {
+                throw mismatch("value size " + min + ".." + max + " bytes, expected a constant " + manifest.recordSize);
+            }
+        }
+        Meta meta;
+        try {
+            meta = readMeta();
+        } catch (LockTimeoutException e) {
+            // A process died holding the meta record's segment lock. Refusing the file would take down the other
+            // segments too; every data record carries the fingerprint and dimension, which reads check anyway.
+            LOG.warn("{}: meta record unreadable (segment lock held, probably by a dead process); schema is"
+                    + " checked per record only. Rebuild this generation.", file);
+            metaLocked = true;
+            return;
+        }
+        if (meta == null) {
+            throw mismatch("no meta record (not a generation file written by Hotpath, or its build did not finish)");
+        }
+        if (meta.fingerprint != manifest.view.fingerprint()) {
+            throw mismatch(String.format("schema fingerprint %08x in the meta record, expected %s", meta.fingerprint,
+                    manifest.view.fingerprintHex()));
+        }
+        if (meta.generation != manifest.generation) {
+            throw mismatch("generation " + meta.generation + " in the meta record, expected " + manifest.generation);
+        }
+        if (meta.featureCount != manifest.view.dimension() || meta.layoutVersion != RecordLayout.LAYOUT_VERSION) {
+            throw mismatch(meta.featureCount + " features / layout " + meta.layoutVersion + " in the meta record,"
+                    + " expected " + manifest.view.dimension() + " / " + RecordLayout.LAYOUT_VERSION);
+        }
+    }
+
+    private FeatureFileException mismatch(String what) {
+        return new FeatureFileException(file + ": does not match manifest " + Manifest.path(file.getParent(),
+                manifest.view.name()) + ": " + what);
+    }
+
+    ChronicleMap<?, byte[]> map() {
+        return stringMap != null ? stringMap : longMap;
+    }
+
+    static LongValue newLongKey() {
+        return Values.newHeapInstance(LongValue.class);
+    }
+
+    // ------------------------------------------------------------------------------------------ hot path
+
+    /**
+     * Reads one data record into {@code dst} under the segment's read lock, bounded by {@code lockNanos}. Values
+     * are copied only for {@link ReadStatus#PRESENT}; the caller fills defaults for every other status.
+     * Allocation-free.
+     *
+     * @param times null on the request path; else receives event time, write time (cold-path lookups)
+     */
+    static <K> ReadStatus readRecord(ChronicleMap<K, byte[]> map, K key, long lockNanos, int fingerprint,
+                                     int dimension, int recordSize, long ttlMillis, LongSupplier clock,
+                                     float[] dst, int offset, long[] times) {
+        try (ExternalMapQueryContext<K, byte[], ?> c = map.queryContext(key)) {
+            if (!c.readLock().tryLock(lockNanos, TimeUnit.NANOSECONDS)) {
+                return ReadStatus.LOCK_TIMEOUT;
+            }
+            MapEntry<K, byte[]> e = c.entry();
+            if (e == null) {
+                return ReadStatus.NOT_FOUND;
+            }
+            Data<byte[]> d = e.value();
+            RandomDataInput in = d.bytes();
+            long o = d.offset();
+            if (d.size() != recordSize) {
+                return ReadStatus.SCHEMA_MISMATCH;
+            }
+            int flags = in.readUnsignedShort(o + RecordLayout.FLAGS);
+            if ((flags & RecordLayout.FLAG_META) != 0) {
+                return ReadStatus.NOT_FOUND;
+            }
+            if (flags != 0 || in.readInt(o + RecordLayout.FINGERPRINT) != fingerprint
+                    || in.readUnsignedShort(o + RecordLayout.FEATURE_COUNT) != dimension) {
+                return ReadStatus.SCHEMA_MISMATCH;
+            }
+            long eventTime = in.readLong(o + RecordLayout.EVENT_TIME);
+            if (times != null) {
+                times[0] = eventTime;
+                times[1] = in.readLong(o + RecordLayout.WRITE_TIME);
+            }
+            if (clock.getAsLong() - eventTime > ttlMillis) {
+                return ReadStatus.STALE;
+            }
+            // Copy while the read lock is held: a view of the entry kept past the context would tear.
+            long v = o + RecordLayout.VALUES;
+            for (int i = 0; i < dimension; i++) {
+                dst[offset + i] = in.readFloat(v + 4L * i);
+            }
+            return ReadStatus.PRESENT;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return ReadStatus.LOCK_TIMEOUT;
+        }
+    }
+
+    /**
+     * Inserts or replaces one record under the segment's write lock, bounded by {@code lockNanos}.
+     * Allocation-free.
+     *
+     * @return {@link #INSERTED}, {@link #REPLACED} or {@link #LOCK_TIMEOUT}
+     * @throws IllegalStateException Chronicle's error when the map is full (translated by the caller)
+     */
+    static <K> int writeRecord(ChronicleMap<K, byte[]> map, K key, RecordData record, long lockNanos,
+                               WriteHook hook) {
+        try (ExternalMapQueryContext<K, byte[], ?> c = map.queryContext(key)) {
+            if (!c.writeLock().tryLock(lockNanos, TimeUnit.NANOSECONDS)) {
+                return LOCK_TIMEOUT;
+            }
+            MapEntry<K, byte[]> e = c.entry();
+            int result;
+            if (e != null) {
+                e.doReplaceValue(record);
+                result = REPLACED;
+            } else {
+                c.absentEntry().doInsert(record);
+                result = INSERTED;
+            }
+            if (hook != null) {
+                hook.whileLocked();
+            }
+            return result;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return LOCK_TIMEOUT;
+        }
+    }
+
+    /**
+     * Removes one record under the segment's write lock, bounded by {@code lockNanos}. Allocation-free.
+     *
+     * @return 1 removed, 0 absent, {@link #LOCK_TIMEOUT}
+     */
+    static <K> int removeRecord(ChronicleMap<K, byte[]> map, K key, long lockNanos) {
+        try (ExternalMapQueryContext<K, byte[], ?> c = map.queryContext(key)) {
+            if (!c.writeLock().tryLock(lockNanos, TimeUnit.NANOSECONDS)) {
+                return LOCK_TIMEOUT;
+            }
+            MapEntry<K, byte[]> e = c.entry();
+            if (e == null) {
+                return 0;
+            }
+            if ((e.value().bytes().readUnsignedShort(e.value().offset() + RecordLayout.FLAGS)
+                    & RecordLayout.FLAG_META) != 0) {
+                return 0;
+            }
+            c.remove(e);
+            return 1;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return LOCK_TIMEOUT;
+        }
+    }
+
+    /** Fault-injection point for crash tests: runs after a record is written, before its lock is released. */
+    interface WriteHook {
+        void whileLocked();
+    }
+
+    // ------------------------------------------------------------------------------------------ meta record
+
+    /** A decoded meta record. Immutable. */
+    static final class Meta {
+        final long watermarkMillis;
+        final long heartbeatMillis;
+        final int fingerprint;
+        final int featureCount;
+        final long generation;
+        final long newestWriteMillis;
+        final long writerPid;
+        final long createdAtMillis;
+        final int layoutVersion;
+
+        Meta(RandomDataInput in, long o) {
+            watermarkMillis = in.readLong(o + RecordLayout.META_WATERMARK);
+            heartbeatMillis = in.readLong(o + RecordLayout.META_HEARTBEAT);
+            fingerprint = in.readInt(o + RecordLayout.FINGERPRINT);
+            featureCount = in.readUnsignedShort(o + RecordLayout.FEATURE_COUNT);
+            generation = in.readLong(o + RecordLayout.META_GENERATION);
+            newestWriteMillis = in.readLong(o + RecordLayout.META_NEWEST_WRITE);
+            writerPid = in.readLong(o + RecordLayout.META_WRITER_PID);
+            createdAtMillis = in.readLong(o + RecordLayout.META_CREATED_AT);
+            layoutVersion = in.readInt(o + RecordLayout.META_LAYOUT_VERSION);
+        }
+    }
+
+    /**
+     * @return the meta record, or null if absent
+     * @throws FeatureCacheException if its segment stays locked (a process died holding it)
+     */
+    Meta readMeta() {
+        return stringMap != null ? readMeta(stringMap, RecordLayout.META_STRING_KEY) : readMetaLong();
+    }
+
+    private Meta readMetaLong() {
+        LongValue k = newLongKey();
+        k.setValue(RecordLayout.META_LONG_KEY);
+        return readMeta(longMap, k);
+    }
+
+    private <K> Meta readMeta(ChronicleMap<K, byte[]> map, K key) {
+        try (ExternalMapQueryContext<K, byte[], ?> c = map.queryContext(key)) {
+            if (!c.readLock().tryLock(COLD_LOCK_TIMEOUT_NANOS, TimeUnit.NANOSECONDS)) {
+                throw new LockTimeoutException(file + ": the meta record's segment stayed locked for 1 s; a process"
+                        + " may have died holding it. Build and publish a new generation.");
+            }
+            MapEntry<K, byte[]> e = c.entry();
+            if (e == null) {
+                return null;
+            }
+            Data<byte[]> d = e.value();
+            if (d.size() != manifest.recordSize
+                    || (d.bytes().readUnsignedShort(d.offset() + RecordLayout.FLAGS) & RecordLayout.FLAG_META) == 0) {
+                return null;
+            }
+            return new Meta(d.bytes(), d.offset());
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new FeatureCacheException(file + ": interrupted while reading the meta record");
+        }
+    }
+
+    /**
+     * Writes the meta record. Cold path (heartbeat interval); uses the caller's thread-confined buffers.
+     */
+    void writeMeta(long heartbeatMillis, long watermarkMillis, long newestWriteMillis, long createdAtMillis,
+                   RecordData rec, LongValue longKey) {
+        rec.writeHeader(watermarkMillis, heartbeatMillis, manifest.view.fingerprint(), RecordLayout.FLAG_META,
+                manifest.view.dimension());
+        rec.writeLong(RecordLayout.META_GENERATION, manifest.generation);
+        rec.writeLong(RecordLayout.META_NEWEST_WRITE, newestWriteMillis);
+        rec.writeLong(RecordLayout.META_WRITER_PID, ProcessHandle.current().pid());
+        rec.writeLong(RecordLayout.META_CREATED_AT, createdAtMillis);
+        rec.writeInt(RecordLayout.META_LAYOUT_VERSION, RecordLayout.LAYOUT_VERSION);
+        int r;
+        if (stringMap != null) {
+            r = writeRecord(stringMap, RecordLayout.META_STRING_KEY, rec, COLD_LOCK_TIMEOUT_NANOS, null);
+        } else {
+            longKey.setValue(RecordLayout.META_LONG_KEY);
+            r = writeRecord(longMap, longKey, rec, COLD_LOCK_TIMEOUT_NANOS, null);
+        }
+        if (r == LOCK_TIMEOUT) {
+            throw new LockTimeoutException(file + ": the meta record's segment stayed locked for 1 s; a process may"
+                    + " have died holding it. Build and publish a new generation.");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ stats
+
+    /** @return entities stored (excluding the meta record) */
+    long entityCount() {
+        return Math.max(0, map().longSize() - 1);
+    }
+
+    /** @return the file's size in bytes, or -1 if it cannot be read */
+    long fileSizeBytes() {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    short percentageFreeSpace() {
+        return map().percentageFreeSpace();
+    }
+
+    int remainingAutoResizes() {
+        return map().remainingAutoResizes();
+    }
+
+    @Override
+    public void close() {
+        map().close();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.hotpath.cache;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CsvLoaderTest {
+    @TempDir
+    Path dir;
+
+    private static final FeatureView CARD = FeatureView.builder("card").ttl(Duration.ofDays(3650))
+            .feature("amount", 0f).feature("count", 0f).feature("risk").build();
+
+    private LoadResult load(String csv) {
+        Fixtures.createView(dir, CARD, 10);
+        return FeatureCsvLoader.load(dir, "card", Fixtures.write(dir.resolve("in.csv"), csv),
+                Fixtures.NO_HEARTBEAT, null);
+    }
+
+    private FeatureFileException loadFails(String csv) {
+        Fixtures.createView(dir, CARD, 10);
+        Path file = Fixtures.write(dir.resolve("bad.csv"), csv);
+        FeatureFileException e = assertThrows(FeatureFileException.class,
+                () -> FeatureCsvLoader.load(dir, "card", file, Fixtures.NO_HEARTBEAT, null));
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void shouldLoadColumnsByNameBuildANewGenerationAndPublishIt() {
+        String csv = "\uFEFFcard_id,risk,amount,count,event_time_millis\r\n"
+                + "c1,0.5,12.25,3,1700000000000\r\n"
+                + "\"c,2\",,1e3,-0,1700000000001\r\n"
+                + "\r\n"
+                + "\"say \"\"hi\"\"\",NaN,0.1,7,1700000000002\r\n";
+        List<long[]> progress = new ArrayList<>();
+        Fixtures.createView(dir, CARD, 10);
+        LoadResult res = FeatureCsvLoader.load(dir, "card", Fixtures.write(dir.resolve("in.csv"), csv),
+                Fixtures.NO_HEARTBEAT, (done, total) -> progress.add(new long[] {done, total}));
+        assertEquals(3, res.rows());
+        assertEquals(3, res.entities());
+        assertEquals(0, res.duplicates());
+        assertEquals(2, res.generation());
+        assertEquals(1, progress.size());
+        assertArrayEquals(new long[] {3, 3}, progress.get(0));
+        try (FeatureReader r = FeatureReader.open(dir, CARD, Fixtures.MANUAL_REFRESH)) {
+            float[] dst = new float[3];
+            assertEquals(ReadStatus.PRESENT, r.read("c1", dst, 0));
+            assertArrayEquals(new float[] {12.25f, 3f, 0.5f}, dst);
+            assertEquals(ReadStatus.PRESENT, r.read("c,2", dst, 0));
+            assertArrayEquals(new float[] {1000f, -0f, Float.NaN}, dst);
+            assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(dst[1]));
+            assertEquals(ReadStatus.PRESENT, r.read("say \"hi\"", dst, 0));
+            assertArrayEquals(new float[] {0.1f, 7f, Float.NaN}, dst);
+            assertEquals(1_700_000_000_001L, r.lookup("c,2").eventTimeMillis());
+            assertEquals(1_700_000_000_002L, r.stats().watermarkMillis(), "watermark = newest event time loaded");
+        }
+    }
+
+    @Test
+    void shouldLetTheLastDuplicateWinAndCountDuplicates() {
+        LoadResult res = load("id,amount,count,risk\na,1,1,1\nb,2,2,2\na,3,3,3\na,4,4,4\n");
+        assertEquals(4, res.rows());
+        assertEquals(2, res.entities());
+        assertEquals(2, res.duplicates());
+        assertTrue(res.toJson().contains("\"duplicates\" : 2"), res.toJson());
+        try (FeatureReader r = FeatureReader.open(dir, CARD, Fixtures.MANUAL_REFRESH)) {
+            float[] dst = new float[3];
+            assertEquals(ReadStatus.PRESENT, r.read("a", dst, 0));
+            assertArrayEquals(new float[] {4, 4, 4}, dst);
+        }
+    }
+
+    @Test
+    void shouldStampTheLoadTimeWhenThereIsNoEventTimeColumn() {
+        long before = System.currentTimeMillis();
+        load("id,amount,count,risk\na,1,1,1\n");
+        try (FeatureReader r = FeatureReader.open(dir, CARD, Fixtures.MANUAL_REFRESH)) {
+            long t = r.lookup("a").eventTimeMillis();
+            assertTrue(t >= before && t <= System.currentTimeMillis(), Long.toString(t));
+        }
+    }
+
+    @Test
+    void shouldRejectUnknownAndMissingFeatureColumns() {
+        FeatureFileException e = loadFails("id,amount,count,risk,colour,size\na,1,1,1,1,1\n");
+        assertTrue(e.getMessage().contains(":1: unknown feature column(s) [colour, size]")
+                && e.getMessage().contains("[amount, count, risk]"), e.getMessage());
+        e = loadFails("id,amount,risk\na,1,1\n");
+        assertTrue(e.getMessage().contains(":1: missing feature column(s) [count]"), e.getMessage());
+        e = loadFails("id,amount,count,amount,risk\na,1,1,1,1\n");
+        assertTrue(e.getMessage().contains("column \"amount\" appears twice"), e.getMessage());
+        e = loadFails("");
+        assertTrue(e.getMessage().contains(":1: empty file"), e.getMessage());
+        e = loadFails("id,amount,count,risk\n\n");
+        assertTrue(e.getMessage().contains("no data rows; refusing to publish an empty generation"), e.getMessage());
+    }
+
+    @Test
+    void shouldNameTheLineAndColumnOfAMalformedNumber() {
+        FeatureFileException e = loadFails("id,amount,count,risk\na,1,2,3\nb,1,2,3\nc,4,1.5f,6\n");
+        assertTrue(e.getMessage().contains(":4: column \"count\" (column 3): cannot parse \"1.5f\""), e.getMessage());
+        e = loadFails("id,amount,count,risk\na, 1,2,3\n");
+        assertTrue(e.getMessage().contains(":2: column \"amount\""), e.getMessage());
+        e = loadFails("id,amount,count,risk,event_time_millis\na,1,2,3,yesterday\n");
+        assertTrue(e.getMessage().contains(":2: column \"event_time_millis\""), e.getMessage());
+    }
+
+    @Test
+    void shouldNameTheLineOfAMalformedRow() {
+        FeatureFileException e = loadFails("id,amount,count,risk\na,1,2,3\nb,1,2\n");
+        assertTrue(e.getMessage().contains(":3: expected 4 fields like the header, found 3"), e.getMessage());
+        e = loadFails("id,amount,count,risk\n\"a,1,2,3\n");
+        assertTrue(e.getMessage().contains(":2: unterminated quoted field"), e.getMessage());
+        e = loadFails("id,amount,count,risk\n,1,2,3\n");
+        assertTrue(e.getMessage().contains(":2: invalid id \"\""), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectNonNumericIdsForLongKeyedViewsWithTheLineNumber() {
+        FeatureView merchant = Fixtures.longView("merchant", 1);
+        Fixtures.createView(dir, merchant, 10);
+        Path csv = Fixtures.write(dir.resolve("m.csv"), "merchant_id,f0\n17,1\nabc,2\n");
+        FeatureFileException e = assertThrows(FeatureFileException.class,
+                () -> FeatureCsvLoader.load(dir, "merchant", csv, Fixtures.NO_HEARTBEAT, null));
+        assertTrue(e.getMessage().contains(":3: invalid id \"abc\""), e.getMessage());
+    }
+
+    @Test
+    void shouldKeepServingThePublishedGenerationAndCleanUpWhenALoadFails() throws Exception {
+        load("id,amount,count,risk\na,1,2,3\n");
+        Path bad = Fixtures.write(dir.resolve("bad.csv"), "id,amount,count,risk\nb,1,2,3\nc,x,2,3\n");
+        assertThrows(FeatureFileException.class,
+                () -> FeatureCsvLoader.load(dir, "card", bad, Fixtures.NO_HEARTBEAT, null));
+        assertEquals(2, Manifest.read(dir, "card").generation);
+        assertEquals(2, Manifest.listGenerations(dir, "card").size(), "the partial generation 3 was deleted");
+        try (FeatureReader r = FeatureReader.open(dir, CARD, Fixtures.MANUAL_REFRESH)) {
+            assertEquals(ReadStatus.PRESENT, r.read("a", new float[3], 0));
+            assertEquals(ReadStatus.NOT_FOUND, r.read("b", new float[3], 0));
+        }
+        // The build lock was released: the next load works.
+        LoadResult again = FeatureCsvLoader.load(dir, "card",
+                Fixtures.write(dir.resolve("good.csv"), "id,amount,count,risk\nb,1,2,3\n"), Fixtures.NO_HEARTBEAT,
+                null);
+        assertEquals(3, again.generation());
+    }
+
+    @Test
+    void shouldFailClearlyForAMissingCsvOrView() {
+        Fixtures.createView(dir, CARD, 10);
+        Path absent = dir.resolve("absent.csv");
+        FeatureFileException e = assertThrows(FeatureFileException.class,
+                () -> FeatureCsvLoader.load(dir, "card", absent, Fixtures.NO_HEARTBEAT, null));
+        assertTrue(e.getMessage().contains(absent + ": CSV file not found"), e.getMessage());
+        Path csv = Fixtures.write(dir.resolve("x.csv"), "id,a\nk,1\n");
+        e = assertThrows(FeatureFileException.class,
+                () -> FeatureCsvLoader.load(dir, "nosuchview", csv, Fixtures.NO_HEARTBEAT, null));
+        assertTrue(e.getMessage().contains("manifest of view \"nosuchview\" not found"), e.getMessage());
+    }
+
+    @Test
+    void shouldReportProgressEveryHundredThousandRows() throws Exception {
+        FeatureView one = Fixtures.stringView("one", 1);
+        Fixtures.createView(dir, one, 10);
+        StringBuilder sb = new StringBuilder("id,f0\n");
+        for (int i = 0; i < 250_000; i++) {
+            sb.append('k').append(i).append(',').append(i).append('\n');
+        }
+        Path csv = Fixtures.write(dir.resolve("big.csv"), sb.toString());
+        List<Long> done = new ArrayList<>();
+        List<Long> totals = new ArrayList<>();
+        LoadResult res = FeatureCsvLoader.load(dir, "one", csv, Fixtures.NO_HEARTBEAT,
+                (d, t) -> {
+                    done.add(d);
+                    totals.add(t);
+                });
+        assertEquals(List.of(100_000L, 200_000L, 250_000L), done);
+        assertEquals(List.of(250_000L, 250_000L, 250_000L), totals);
+        assertEquals(250_000, res.entities());
+        try (FeatureReader r = FeatureReader.open(dir, one, Fixtures.MANUAL_REFRESH)) {
+            float[] dst = new float[1];
+            assertEquals(ReadStatus.PRESENT, r.read("k249999", dst, 0));
+            assertEquals(249_999f, dst[0]);
+        }
+        assertTrue(Files.size(res.file()) > 0);
+    }
+}
