@@ -48,7 +48,9 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ScoreCommand.class,
             InspectCommand.class,
+            CacheCommand.class,
             ShadowCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class
         },
         commandListHeading = "%nCommands:%n",
