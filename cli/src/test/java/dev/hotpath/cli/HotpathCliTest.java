@@ -1,5 +1,6 @@
 package dev.hotpath.cli;
 
+import dev.hotpath.scoring.testing.DelegatingModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,15 +1,22 @@
-package dev.hotpath.cli;
+package dev.hotpath.scoring.testing;
 
 import dev.hotpath.scoring.FeatureType;
 import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.ModelInfo;
 import java.util.List;
 
-/** Forwards everything to a real model; tests override single methods to observe the CLI's calls. */
-class DelegatingModel implements Model {
-    private final Model delegate;
+/**
+ * Forwards every call to a real model; tests (in every module, through scoring-core's test-jar) override single
+ * methods to add latency or failures, or to observe calls and closing.
+ */
+public class DelegatingModel implements Model {
+    /** The real model every call goes to. */
+    protected final Model delegate;
 
-    DelegatingModel(Model delegate) {
+    /**
+     * @param delegate the real model
+     */
+    public DelegatingModel(Model delegate) {
         this.delegate = delegate;
     }
 
