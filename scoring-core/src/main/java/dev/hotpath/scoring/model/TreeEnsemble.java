@@ -14,9 +14,11 @@ import java.util.List;
  * starting from the base margins. Raw margins are therefore bit-identical to XGBoost's; transformed outputs are too
  * on glibc ≥ 2.27 hosts (see {@link dev.hotpath.scoring.math.GlibcMath}).
  *
- * <p>At build time the ensemble picks its evaluator: the branch-free interleaved layout
- * ({@code InterleavedTreeLayout}) whenever it is exact for the model (numerical splits with finite thresholds,
- * scalar leaves, fewer than 32,767 features), otherwise the reference node walker. {@link #evaluator()} says which.
+ * <p>At build time the ensemble picks its evaluator: perfect-heap blocks of eight trees
+ * ({@code PerfectTreeLayout}) for trees up to depth 10 when the JVM allows unchecked array reads, else the
+ * branch-free interleaved layout ({@code InterleavedTreeLayout}), both only when exact for the model (numerical
+ * splits with finite thresholds, scalar leaves), otherwise the reference node walker. {@link #evaluator()} says
+ * which.
  *
  * <p><b>Thread-safety:</b> immutable; all methods may be called concurrently. <b>Allocation:</b> scoring allocates
  * nothing after a thread's first call (which creates that thread's scratch row).
@@ -24,22 +26,31 @@ import java.util.List;
 public final class TreeEnsemble extends BaseModel {
     private final float[] baseMargins;
     private final CompiledTree[] trees;
+    private final PerfectTreeLayout perfect;
     private final InterleavedTreeLayout fast;
 
     TreeEnsemble(int numFeatures, int numMargins, OutputTransform transform, float[] baseMargins,
                  List<String> featureNames, boolean hasFeatureNames, List<FeatureType> featureTypes, ModelInfo info,
                  CompiledTree[] trees) {
         this(numFeatures, numMargins, transform, baseMargins, featureNames, hasFeatureNames, featureTypes, info,
-                trees, InterleavedTreeLayout.tryCompile(trees, numFeatures));
+                trees, PerfectTreeLayout.tryCompile(trees, numFeatures));
     }
 
     private TreeEnsemble(int numFeatures, int numMargins, OutputTransform transform, float[] baseMargins,
                          List<String> featureNames, boolean hasFeatureNames, List<FeatureType> featureTypes,
-                         ModelInfo info, CompiledTree[] trees, InterleavedTreeLayout fast) {
+                         ModelInfo info, CompiledTree[] trees, PerfectTreeLayout perfect) {
+        this(numFeatures, numMargins, transform, baseMargins, featureNames, hasFeatureNames, featureTypes, info,
+                trees, perfect, perfect != null ? null : InterleavedTreeLayout.tryCompile(trees, numFeatures));
+    }
+
+    private TreeEnsemble(int numFeatures, int numMargins, OutputTransform transform, float[] baseMargins,
+                         List<String> featureNames, boolean hasFeatureNames, List<FeatureType> featureTypes,
+                         ModelInfo info, CompiledTree[] trees, PerfectTreeLayout perfect, InterleavedTreeLayout fast) {
         super(numFeatures, numMargins, transform, featureNames, hasFeatureNames, featureTypes, info,
-                fast == null ? 0 : fast.scratchRowLength());
+                perfect != null ? perfect.scratchRowLength() : fast != null ? fast.scratchRowLength() : 0);
         this.baseMargins = baseMargins;
         this.trees = trees;
+        this.perfect = perfect;
         this.fast = fast;
     }
 
@@ -59,9 +70,9 @@ public final class TreeEnsemble extends BaseModel {
         return baseMargins.clone();
     }
 
-    /** @return {@code "interleaved"} or {@code "reference"}: which evaluator this model uses */
+    /** @return {@code "perfect"}, {@code "interleaved"} or {@code "reference"}: which evaluator this model uses */
     public String evaluator() {
-        return fast != null ? "interleaved" : "reference";
+        return perfect != null ? "perfect" : fast != null ? "interleaved" : "reference";
     }
 
     /**
@@ -72,11 +83,25 @@ public final class TreeEnsemble extends BaseModel {
      */
     public TreeEnsemble withReferenceEvaluator() {
         return new TreeEnsemble(numFeatures, numMargins, transform, baseMargins, featureNames(), hasFeatureNames(),
-                featureTypes(), info(), trees, null);
+                featureTypes(), info(), trees, null, null);
+    }
+
+    /** The same model on {@code InterleavedTreeLayout} when it is exact for it, else on the reference walker (tests). */
+    TreeEnsemble withInterleavedEvaluator() {
+        return new TreeEnsemble(numFeatures, numMargins, transform, baseMargins, featureNames(), hasFeatureNames(),
+                featureTypes(), info(), trees, null, InterleavedTreeLayout.tryCompile(trees, numFeatures));
+    }
+
+    /** The layout this model evaluates with, or {@code null} (tests). */
+    PerfectTreeLayout perfectLayout() {
+        return perfect;
     }
 
     @Override
     float margin1(float[] x, int off, Scratch s) {
+        if (perfect != null) {
+            return perfect.margin1(x, off, s.row, baseMargins[0]);
+        }
         if (fast != null) {
             return fast.margin1(x, off, s.row, baseMargins[0]);
         }
@@ -91,6 +116,10 @@ public final class TreeEnsemble extends BaseModel {
     @Override
     void margins(float[] x, int off, Scratch s, float[] m, int mOff) {
         System.arraycopy(baseMargins, 0, m, mOff, numMargins);
+        if (perfect != null) {
+            perfect.margins(x, off, s.row, m, mOff);
+            return;
+        }
         if (fast != null) {
             fast.margins(x, off, s.row, m, mOff);
             return;

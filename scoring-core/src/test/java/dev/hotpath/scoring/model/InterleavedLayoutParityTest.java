@@ -31,7 +31,8 @@ class InterleavedLayoutParityTest {
             float w = dart ? (float) rnd.nextDouble() : 1f;
             b.addTree(Trees.random(rnd, f, depth, THRESHOLDS, 1), t % outputs, w);
         }
-        TreeEnsemble fast = b.build();
+        // The default evaluator may be PerfectTreeLayout (PerfectLayoutParityTest); this test pins the interleaved one.
+        TreeEnsemble fast = b.build().withInterleavedEvaluator();
         assertEquals("interleaved", fast.evaluator());
         TreeEnsemble ref = fast.withReferenceEvaluator();
 

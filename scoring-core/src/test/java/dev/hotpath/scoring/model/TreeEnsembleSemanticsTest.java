@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * XGBoost's traversal rules on hand-built trees, with expected values worked out by hand, checked on both
- * evaluators.
+ * XGBoost's traversal rules on hand-built trees, with expected values worked out by hand, checked on every
+ * evaluator.
  */
 class TreeEnsembleSemanticsTest {
     private static final float NAN = Float.NaN;
 
     private static TreeEnsemble[] both(TreeEnsemble m) {
-        return new TreeEnsemble[] {m, m.withReferenceEvaluator()};
+        return new TreeEnsemble[] {m, m.withInterleavedEvaluator(), m.withReferenceEvaluator()};
     }
 
     private static float margin(TreeEnsemble m, float... row) {
@@ -22,7 +22,8 @@ class TreeEnsembleSemanticsTest {
     @Test
     void shouldGoLeftOnlyWhenStrictlyBelowThreshold() {
         TreeEnsemble m = TreeEnsemble.builder(1, 1).addTree(Trees.stump(0, 0.5f, false, -1f, 1f), 0, 1f).build();
-        assertEquals("interleaved", m.evaluator());
+        assertEquals(PerfectTreeLayout.available() ? "perfect" : "interleaved", m.evaluator());
+        assertEquals("interleaved", m.withInterleavedEvaluator().evaluator());
         for (TreeEnsemble e : both(m)) {
             assertEquals(-1f, margin(e, 0.49999997f)); // the float just below 0.5
             assertEquals(1f, margin(e, 0.5f));          // equal goes right

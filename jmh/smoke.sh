@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# CI smoke for the benchmark suite: runs every benchmark briefly (1 s warm-up, three 1 s iterations) with -prof gc
+# and fails if any Hotpath benchmark allocates (>= 1 B/op in its best iteration), or if the allocation control is
+# not seen allocating. B/op does not need long runs; latency figures from CI machines are meaningless.
+# The tree benchmarks run on the small and fraud models only: training the large one (2,000 trees of depth 8)
+# takes several minutes, and it runs the same evaluator code as the fraud model. The feature-cache benchmark uses
+# 10,000 entities instead of 1 M (the same read path, without writing a 1 GB map).
+#
+#   jmh/smoke.sh [regex]        (needs jmh/target/benchmarks.jar, built by `mvn -B install -DskipTests`)
+set -euo pipefail
+
+regex="${1:-.*}"
+here="$(cd "$(dirname "$0")" && pwd)"
+jar="$here/target/benchmarks.jar"
+java="${JAVA:-java}"
+out="$here/target/jmh-smoke.json"
+
+if [[ ! -f "$jar" ]]; then
+  echo "missing $jar: build it first with 'mvn -B install -DskipTests'" >&2
+  exit 2
+fi
+
+"$java" -cp "$jar" dev.hotpath.bench.data.BenchData small fraud mlp
+rm -f "$out"
+# -bm avgt for every benchmark: JMH's SampleTime bookkeeping itself allocates about 1 B/op, which would hide the
+# code under test. ThreadAllocationProfiler counts only the request (worker) threads, which the gate prefers.
+"$java" -jar "$jar" "$regex" AllocationControlBenchmark -p model=small,fraud -p entities=10000 -bm avgt \
+  -f 1 -wi 1 -w 1s -i 3 -r 1s -prof gc -prof dev.hotpath.bench.report.ThreadAllocationProfiler \
+  -rf json -rff "$out" -foe true
+"$java" -cp "$jar" dev.hotpath.bench.report.ResultTable "$out"
+"$java" -cp "$jar" dev.hotpath.bench.report.AllocationGate "$out"

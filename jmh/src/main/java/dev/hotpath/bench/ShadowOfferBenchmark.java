@@ -1,0 +1,218 @@
+package dev.hotpath.bench;
+
+import dev.hotpath.bench.data.BenchData;
+import dev.hotpath.bench.data.ModelSpec;
+import dev.hotpath.scoring.model.LinearModel;
+import dev.hotpath.shadow.JvmFlags;
+import dev.hotpath.shadow.ShadowEvaluator;
+import dev.hotpath.shadow.ShadowModelConfig;
+import dev.hotpath.shadow.ShadowPublisher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The request-thread cost of {@code ShadowPublisher.offer} with a 200-float feature vector, in its three outcomes:
+ * <ul>
+ *   <li>{@code offerAccepted}: sample rate 1, a started evaluator with one shadow (a linear model, so the agents
+ *       keep up as well as they can on a small box): sampling, ring claim, copy, commit;</li>
+ *   <li>{@code offerSampledOut}: sample rate 0: the sampling decision only;</li>
+ *   <li>{@code offerRingFull}: an evaluator whose agents were never started, its intake ring filled in set-up:
+ *       every offer finds the ring full and is dropped and counted.</li>
+ * </ul>
+ * The outcomes seen are reported as JMH auxiliary counters ({@code accepted}, {@code sampledOut}, {@code ringFull},
+ * {@code other}, events per iteration), so a run in which the agents fell behind and {@code offerAccepted} partly
+ * measured drops says so. All three must allocate nothing.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", JvmFlags.AGRONA_EXPORT})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class ShadowOfferBenchmark {
+    static final int POOL = 4096;
+    static final int FEATURES = 200;
+
+    private float[][] rows;
+    private long requestId;
+
+    /** Outcome counts, reported by JMH next to the score. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Outcomes {
+        /** Offers accepted into the ring. */
+        public long accepted;
+        /** Offers not in the sample. */
+        public long sampledOut;
+        /** Offers dropped because the ring was full. */
+        public long ringFull;
+        /** Any other outcome (closed, invalid, error): should stay 0. */
+        public long other;
+
+        /** Zeroes the counters at the start of every iteration. */
+        @Setup(Level.Iteration)
+        public void reset() {
+            accepted = 0;
+            sampledOut = 0;
+            ringFull = 0;
+            other = 0;
+        }
+
+        int count(int outcome) {
+            switch (outcome) {
+                case ShadowPublisher.ACCEPTED -> accepted++;
+                case ShadowPublisher.SAMPLED_OUT -> sampledOut++;
+                case ShadowPublisher.DROPPED_RING_FULL -> ringFull++;
+                default -> other++;
+            }
+            return outcome;
+        }
+    }
+
+    /** A started evaluator sampling every request. */
+    @State(Scope.Thread)
+    public static class Accepting extends Evaluator {
+        /** @throws IOException if the log directory cannot be created */
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            open(1.0, 64 << 20, true);
+        }
+    }
+
+    /** A started evaluator sampling nothing. */
+    @State(Scope.Thread)
+    public static class SamplingNothing extends Evaluator {
+        /** @throws IOException if the log directory cannot be created */
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            open(0.0, 1 << 20, true);
+        }
+    }
+
+    /** An evaluator whose agents never run, with a full intake ring. */
+    @State(Scope.Thread)
+    public static class RingFull extends Evaluator {
+        /** @throws IOException if the log directory cannot be created */
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            open(1.0, 64 << 10, false);
+            float[] row = new float[FEATURES];
+            int filled = 0;
+            while (publisher.offer(filled, row, FEATURES, 0.5f, 1, 1000) == ShadowPublisher.ACCEPTED) {
+                filled++;
+            }
+            if (filled == 0 || filled > 1000) {
+                throw new IllegalStateException("expected a small ring to fill, accepted " + filled);
+            }
+        }
+    }
+
+    /** Shared set-up and tear-down. */
+    abstract static class Evaluator {
+        ShadowEvaluator evaluator;
+        ShadowPublisher publisher;
+        Path dir;
+
+        void open(double sampleRate, int intakeBytes, boolean start) throws IOException {
+            dir = Files.createTempDirectory("hotpath-shadow-bench");
+            float[] w = new float[FEATURES + 1];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (i % 7 - 3) * 0.01f;
+            }
+            LinearModel shadow = LinearModel.builder(FEATURES, 1).weights(w).build();
+            evaluator = ShadowEvaluator.builder(dir)
+                    .primaryModel(1, "primary", "bench")
+                    .addShadow(ShadowModelConfig.builder(2, "candidate", shadow).build())
+                    .sampleRate(sampleRate)
+                    .maxFeatures(FEATURES)
+                    .intakeCapacityBytes(intakeBytes)
+                    .build();
+            if (start) {
+                evaluator.start();
+            }
+            publisher = evaluator.publisher();
+        }
+
+        /**
+         * Closes the evaluator and deletes its log.
+         *
+         * @throws IOException if the log cannot be deleted
+         */
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            evaluator.close();
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Loads the row pool (200 realistic features per row). */
+    @Setup(Level.Trial)
+    public void setUp() {
+        float[] pool = BenchData.rowPool(ModelSpec.FRAUD, POOL);
+        rows = new float[POOL][FEATURES];
+        for (int r = 0; r < POOL; r++) {
+            System.arraycopy(pool, r * FEATURES, rows[r], 0, FEATURES);
+        }
+    }
+
+    private float[] nextRow() {
+        return rows[(int) (requestId & (POOL - 1))];
+    }
+
+    /**
+     * @param s the evaluator
+     * @param o outcome counters
+     * @return the outcome code
+     */
+    @Benchmark
+    @ZeroAllocation
+    public int offerAccepted(Accepting s, Outcomes o) {
+        float[] row = nextRow();
+        return o.count(s.publisher.offer(requestId++, row, FEATURES, 0.25f, 1, 3000));
+    }
+
+    /**
+     * @param s the evaluator
+     * @param o outcome counters
+     * @return the outcome code
+     */
+    @Benchmark
+    @ZeroAllocation
+    public int offerSampledOut(SamplingNothing s, Outcomes o) {
+        float[] row = nextRow();
+        return o.count(s.publisher.offer(requestId++, row, FEATURES, 0.25f, 1, 3000));
+    }
+
+    /**
+     * @param s the evaluator
+     * @param o outcome counters
+     * @return the outcome code
+     */
+    @Benchmark
+    @ZeroAllocation
+    public int offerRingFull(RingFull s, Outcomes o) {
+        float[] row = nextRow();
+        return o.count(s.publisher.offer(requestId++, row, FEATURES, 0.25f, 1, 3000));
+    }
+}

@@ -1,0 +1,228 @@
+package dev.hotpath.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.hotpath.bench.data.BenchData;
+import dev.hotpath.bench.data.ModelSpec;
+import dev.hotpath.bench.onnx.OnnxTreeEnsembleWriter;
+import dev.hotpath.formats.ModelLoader;
+import dev.hotpath.scoring.Model;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One XGBoost model scored by Hotpath, by XGBoost4J itself and by ONNX Runtime, in the same run.
+ *
+ * <p>Models ({@link ModelSpec}): {@code small} 100 trees of depth 4 over 30 features, {@code fraud} 500 × depth 6
+ * over 200 features, {@code large} 2,000 × depth 8 over 200 features, all {@code binary:logistic}, trained by
+ * XGBoost4J on synthetic fraud-like data and cached by {@link BenchData}. Every method scores probabilities.
+ *
+ * <p>Inputs: a pool of 4,096 distinct rows (about 5 % NaN) cycled per invocation, never one constant row, so branch
+ * predictors cannot learn the paths. Set-up checks that Hotpath's probabilities equal XGBoost's bit for bit and ONNX
+ * Runtime's to within 1e-5 on the whole pool, so a fast but wrong evaluator cannot be measured.
+ *
+ * <p>Per-row figures: {@code hotpathBatch64} and {@code xgboost4jBatch4096} divide by the rows per call.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class TreeEnsembleBenchmark {
+    static final int POOL = 4096;
+    static final int BATCH = 64;
+
+    /** Which model, see {@link ModelSpec}. */
+    @Param({"small", "fraud", "large"})
+    public String model;
+
+    private int numFeatures;
+    private Model hotpath;
+    private float[][] rows;
+    private float[][] batches;
+    private float[] batchOut;
+    private float[] pool;
+    private int next;
+
+    private Booster booster;
+
+    private OrtSession session;
+    private OrtSession.SessionOptions sessionOptions;
+    private FloatBuffer ortInput;
+    private FloatBuffer ortProbabilities;
+    private Map<String, OnnxTensor> ortInputs;
+    private Map<String, OnnxTensor> ortPinned;
+
+    /**
+     * Loads the model three ways and checks they agree on every pooled row.
+     *
+     * @throws Exception if a model cannot be loaded or the scorers disagree
+     */
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        ModelSpec spec = ModelSpec.of(model);
+        BenchData.ModelFiles files = BenchData.model(spec);
+        numFeatures = spec.features();
+        pool = BenchData.rowPool(spec, POOL);
+        rows = new float[POOL][numFeatures];
+        for (int r = 0; r < POOL; r++) {
+            System.arraycopy(pool, r * numFeatures, rows[r], 0, numFeatures);
+        }
+        batches = new float[POOL / BATCH][BATCH * numFeatures];
+        for (int b = 0; b < batches.length; b++) {
+            System.arraycopy(pool, b * BATCH * numFeatures, batches[b], 0, BATCH * numFeatures);
+        }
+        batchOut = new float[BATCH];
+
+        hotpath = ModelLoader.load(files.xgboostJson());
+
+        booster = XGBoost.loadModel(files.xgboostJson().toString());
+        booster.setParam("nthread", "1");
+
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        sessionOptions = new OrtSession.SessionOptions();
+        sessionOptions.setIntraOpNumThreads(1);
+        sessionOptions.setInterOpNumThreads(1);
+        sessionOptions.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
+        session = env.createSession(files.onnx().toString(), sessionOptions);
+        ortInput = direct(numFeatures);
+        ortProbabilities = direct(2);
+        LongBuffer label = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        ortInputs = Map.of(OnnxTreeEnsembleWriter.INPUT,
+                OnnxTensor.createTensor(env, ortInput, new long[] {1, numFeatures}));
+        ortPinned = Map.of(
+                OnnxTreeEnsembleWriter.LABEL, OnnxTensor.createTensor(env, label, new long[] {1}),
+                OnnxTreeEnsembleWriter.PROBABILITIES,
+                OnnxTensor.createTensor(env, ortProbabilities, new long[] {1, 2}));
+
+        checkAgreement();
+    }
+
+    private void checkAgreement() throws XGBoostError, OrtException {
+        float[][] expected = booster.inplace_predict(pool, POOL, numFeatures, Float.NaN);
+        for (int r = 0; r < POOL; r++) {
+            float xgb = expected[r][0];
+            float hp = hotpath.score(rows[r]);
+            if (Float.floatToRawIntBits(hp) != Float.floatToRawIntBits(xgb)) {
+                throw new IllegalStateException(model + " row " + r + ": Hotpath " + hp + " != XGBoost " + xgb);
+            }
+            float ort = onnxRuntimeTreeEnsemble(rows[r]);
+            if (!(Math.abs(ort - xgb) <= 1e-5f)) {
+                throw new IllegalStateException(model + " row " + r + ": ONNX Runtime " + ort + " vs XGBoost " + xgb);
+            }
+        }
+        for (float[] batch : batches) {
+            hotpath.score(batch, BATCH, batchOut);
+        }
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /**
+     * Releases the native resources.
+     *
+     * @throws OrtException if ONNX Runtime fails to close
+     */
+    @TearDown(Level.Trial)
+    public void tearDown() throws OrtException {
+        for (OnnxTensor t : ortInputs.values()) {
+            t.close();
+        }
+        for (OnnxTensor t : ortPinned.values()) {
+            t.close();
+        }
+        session.close();
+        sessionOptions.close();
+        booster.dispose();
+    }
+
+    private float[] nextRow() {
+        return rows[next++ & (POOL - 1)];
+    }
+
+    /** @return the probability of one row: {@code Model.score(float[])} */
+    @Benchmark
+    @ZeroAllocation
+    public float hotpathSingleRow() {
+        return hotpath.score(nextRow());
+    }
+
+    /** @return 64 probabilities from one {@code Model.score(rows, 64, out)} call; the score is per row */
+    @Benchmark
+    @ZeroAllocation
+    @ComparedTo("hotpathSingleRow")
+    @OperationsPerInvocation(BATCH)
+    public float[] hotpathBatch64() {
+        hotpath.score(batches[next++ & (POOL / BATCH - 1)], BATCH, batchOut);
+        return batchOut;
+    }
+
+    /**
+     * @return XGBoost4J's prediction for one row: {@code inplace_predict}, one thread, the best single-row use of
+     *     XGBoost4J
+     * @throws XGBoostError never in practice
+     */
+    @Benchmark
+    @ComparedTo("hotpathSingleRow")
+    public float[][] xgboost4jInplacePredict() throws XGBoostError {
+        return booster.inplace_predict(nextRow(), 1, numFeatures, Float.NaN);
+    }
+
+    /**
+     * @return XGBoost's native batch predictor over the whole 4,096-row pool, one thread; the score is per row
+     * @throws XGBoostError never in practice
+     */
+    @Benchmark
+    @ComparedTo("hotpathSingleRow")
+    @OperationsPerInvocation(POOL)
+    public float[][] xgboost4jBatch4096() throws XGBoostError {
+        return booster.inplace_predict(pool, POOL, numFeatures, Float.NaN);
+    }
+
+    /**
+     * @return ONNX Runtime's probability for one row: the same trees as an {@code ai.onnx.ml} TreeEnsembleClassifier,
+     *     one reused direct input buffer, pinned outputs, one thread, spinning off, all graph optimisations
+     * @throws OrtException never in practice
+     */
+    @Benchmark
+    @ComparedTo("hotpathSingleRow")
+    public float onnxRuntimeTreeEnsemble() throws OrtException {
+        return onnxRuntimeTreeEnsemble(nextRow());
+    }
+
+    private float onnxRuntimeTreeEnsemble(float[] row) throws OrtException {
+        ortInput.put(0, row);
+        // Pinned outputs are not owned by the Result; closing it releases only ORT's bookkeeping.
+        OrtSession.Result result = session.run(ortInputs, ortPinned);
+        result.close();
+        return ortProbabilities.get(1);
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * JMH benchmarks comparing Hotpath with its peers (XGBoost4J, ONNX Runtime) in the same run, with allocation
+ * measured by {@code -prof gc}. Run them from the shaded jar with {@code jmh/run.sh}; {@code jmh/smoke.sh} is the CI
+ * allocation gate. Benchmark classes and method names are a contract: scripts and {@code BENCHMARKS.md} refer to
+ * them.
+ *
+ * <p><b>Threading:</b> JMH state objects are per thread ({@code Scope.Thread}). <b>Allocation:</b> every
+ * {@code hotpath…} method must allocate nothing ({@link dev.hotpath.bench.ZeroAllocation}); peers may allocate.
+ */
+package dev.hotpath.bench;

@@ -1,0 +1,105 @@
+package dev.hotpath.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hotpath.shadow.ShadowPublisher;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+
+/**
+ * The ONNX and shadow-offer benchmarks outside JMH: documented method names, and set-ups that load real ONNX
+ * Runtime sessions and start real shadow agents, with every benchmark method called once.
+ */
+class OnnxAndShadowBenchmarkTest {
+    @TempDir
+    Path dir;
+    private String previous;
+
+    @BeforeEach
+    void pointTheCacheAtATemporaryDirectory() {
+        previous = System.getProperty("hotpath.bench.dir");
+        System.setProperty("hotpath.bench.dir", dir.toString());
+    }
+
+    @AfterEach
+    void restore() {
+        if (previous == null) {
+            System.clearProperty("hotpath.bench.dir");
+        } else {
+            System.setProperty("hotpath.bench.dir", previous);
+        }
+    }
+
+    private static Set<String> benchmarks(Class<?> c) {
+        Set<String> names = new TreeSet<>();
+        for (Method m : c.getMethods()) {
+            if (m.isAnnotationPresent(Benchmark.class)) {
+                names.add(m.getName());
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void shouldKeepTheDocumentedMethodNames() throws Exception {
+        assertEquals(Set.of("hotpath", "rawOrtBestPractice", "rawOrtNaive"), benchmarks(OnnxBenchmark.class));
+        assertArrayEquals(new String[] {"mlp", "trees"},
+                OnnxBenchmark.class.getField("graph").getAnnotation(Param.class).value());
+        assertEquals(Set.of("offerAccepted", "offerSampledOut", "offerRingFull"),
+                benchmarks(ShadowOfferBenchmark.class));
+        assertEquals("rawOrtBestPractice",
+                OnnxBenchmark.class.getMethod("hotpath").getAnnotation(AllocatesNoMoreThan.class).value());
+    }
+
+    @Test
+    void shouldScoreTheMlpThreeWaysWithIdenticalResults() throws Exception {
+        OnnxBenchmark b = new OnnxBenchmark();
+        b.graph = "mlp";
+        b.setUp(); // throws if Hotpath, raw best practice and raw naive disagree on 512 rows
+        try {
+            float h = b.hotpath()[0];
+            assertTrue(h > 0 && h < 1, "probability " + h);
+            float best = b.rawOrtBestPractice();
+            float naive = b.rawOrtNaive();
+            assertTrue(best > 0 && best < 1 && naive > 0 && naive < 1, best + " " + naive);
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @Test
+    void shouldSeeEachOfferOutcomeItIsNamedAfter() throws Exception {
+        ShadowOfferBenchmark b = new ShadowOfferBenchmark();
+        b.setUp();
+        ShadowOfferBenchmark.Outcomes o = new ShadowOfferBenchmark.Outcomes();
+        ShadowOfferBenchmark.Accepting accepting = new ShadowOfferBenchmark.Accepting();
+        ShadowOfferBenchmark.SamplingNothing nothing = new ShadowOfferBenchmark.SamplingNothing();
+        ShadowOfferBenchmark.RingFull full = new ShadowOfferBenchmark.RingFull();
+        accepting.setUp();
+        nothing.setUp();
+        full.setUp();
+        try {
+            assertEquals(ShadowPublisher.ACCEPTED, b.offerAccepted(accepting, o));
+            assertEquals(ShadowPublisher.SAMPLED_OUT, b.offerSampledOut(nothing, o));
+            assertEquals(ShadowPublisher.DROPPED_RING_FULL, b.offerRingFull(full, o));
+            assertEquals(1, o.accepted);
+            assertEquals(1, o.sampledOut);
+            assertEquals(1, o.ringFull);
+            assertEquals(0, o.other);
+        } finally {
+            accepting.tearDown();
+            nothing.tearDown();
+            full.tearDown();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.hotpath.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.Param;
+
+/**
+ * The benchmark class outside JMH: its method names and parameters are the documented contract, and its set-up
+ * really trains, exports and cross-checks a model (the {@code small} one, generated into a temporary directory).
+ */
+class TreeEnsembleBenchmarkTest {
+    @TempDir
+    Path dir;
+    private String previous;
+
+    @BeforeEach
+    void pointTheCacheAtATemporaryDirectory() {
+        previous = System.getProperty("hotpath.bench.dir");
+        System.setProperty("hotpath.bench.dir", dir.toString());
+    }
+
+    @AfterEach
+    void restore() {
+        if (previous == null) {
+            System.clearProperty("hotpath.bench.dir");
+        } else {
+            System.setProperty("hotpath.bench.dir", previous);
+        }
+    }
+
+    @Test
+    void shouldKeepTheDocumentedMethodNamesAndModels() throws Exception {
+        Set<String> names = new TreeSet<>();
+        for (Method m : TreeEnsembleBenchmark.class.getMethods()) {
+            if (m.isAnnotationPresent(Benchmark.class)) {
+                names.add(m.getName());
+            }
+        }
+        assertEquals(Set.of("hotpathSingleRow", "hotpathBatch64", "xgboost4jInplacePredict", "xgboost4jBatch4096",
+                "onnxRuntimeTreeEnsemble"), names);
+        assertArrayEquals(new String[] {"small", "fraud", "large"},
+                TreeEnsembleBenchmark.class.getField("model").getAnnotation(Param.class).value());
+        assertEquals(64, TreeEnsembleBenchmark.class.getMethod("hotpathBatch64")
+                .getAnnotation(OperationsPerInvocation.class).value());
+        assertEquals(4096, TreeEnsembleBenchmark.class.getMethod("xgboost4jBatch4096")
+                .getAnnotation(OperationsPerInvocation.class).value());
+    }
+
+    @Test
+    void shouldSetUpTheSmallModelAndScoreWithEveryMethod() throws Exception {
+        TreeEnsembleBenchmark b = new TreeEnsembleBenchmark();
+        b.model = "small";
+        b.setUp(); // trains, exports to ONNX and checks Hotpath == XGBoost bit for bit, ORT within 1e-5
+        try {
+            assertTrue(Files.exists(dir.resolve("small-100x4-30f-10000r-v1").resolve("model.json")));
+            assertTrue(Files.exists(dir.resolve("small-100x4-30f-10000r-v1").resolve("model.onnx")));
+            float p = b.hotpathSingleRow();
+            assertTrue(p > 0 && p < 1, "probability " + p);
+            assertEquals(64, b.hotpathBatch64().length);
+            assertNotNull(b.xgboost4jInplacePredict());
+            assertEquals(4096, b.xgboost4jBatch4096().length);
+            float ort = b.onnxRuntimeTreeEnsemble();
+            assertTrue(ort > 0 && ort < 1, "probability " + ort);
+        } finally {
+            b.tearDown();
+        }
+    }
+}
