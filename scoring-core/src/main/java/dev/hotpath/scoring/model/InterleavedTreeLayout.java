@@ -128,7 +128,15 @@ final class InterleavedTreeLayout {
 
     /** Fills the two missing-value copies of row {@code x[off..]} plus the +Inf sentinel. */
     private void prepare(float[] x, int off, float[] row) {
-        int f = numFeatures;
+        fillMissingValueCopies(x, off, numFeatures, row);
+        row[sentinel] = Float.POSITIVE_INFINITY;
+    }
+
+    /**
+     * Writes row {@code x[off..off+f)} twice into {@code row}: columns {@code [0, f)} with NaN as +Inf, columns
+     * {@code [f, 2f)} with NaN as -Inf, and -0 as +0 in both (see the class comment). Shared by the fast layouts.
+     */
+    static void fillMissingValueCopies(float[] x, int off, int f, float[] row) {
         for (int j = 0; j < f; j++) {
             float v = x[off + j];
             boolean missing = v != v;
@@ -136,7 +144,6 @@ final class InterleavedTreeLayout {
             row[j] = missing ? Float.POSITIVE_INFINITY : present;
             row[f + j] = missing ? Float.NEGATIVE_INFINITY : present;
         }
-        row[sentinel] = Float.POSITIVE_INFINITY;
     }
 
     /** The single margin (all trees in group 0), starting from {@code base}. */

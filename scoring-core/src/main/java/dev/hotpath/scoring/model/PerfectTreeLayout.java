@@ -176,14 +176,7 @@ final class PerfectTreeLayout {
 
     /** Fills the two missing-value copies of row {@code x[off..]}. */
     private void prepare(float[] x, int off, float[] row) {
-        int f = numFeatures;
-        for (int j = 0; j < f; j++) {
-            float v = x[off + j];
-            boolean missing = v != v;
-            float present = v + 0.0f; // -0 -> +0
-            row[j] = missing ? Float.POSITIVE_INFINITY : present;
-            row[f + j] = missing ? Float.NEGATIVE_INFINITY : present;
-        }
+        InterleavedTreeLayout.fillMissingValueCopies(x, off, numFeatures, row);
     }
 
     /** The single margin (all trees in group 0), starting from {@code base}. */
