@@ -26,10 +26,21 @@ abstract class BaseModel implements Model {
     static final class Scratch {
         final float[] margins;
         final float[] row;
+        /** Scratch rows of a batch evaluator; created by its first batch call on the thread, then reused. */
+        float[][] batchRows;
 
         Scratch(int numMargins, int rowLength) {
             this.margins = new float[numMargins];
             this.row = new float[rowLength];
+        }
+
+        float[][] batchRows(int count) {
+            float[][] r = batchRows;
+            if (r == null) {
+                r = new float[count][row.length];
+                batchRows = r;
+            }
+            return r;
         }
     }
 
@@ -54,6 +65,16 @@ abstract class BaseModel implements Model {
 
     /** Writes the {@code numMargins} margins of row {@code x[off..]} into {@code m[mOff..]}. */
     abstract void margins(float[] x, int off, Scratch s, float[] m, int mOff);
+
+    /**
+     * Writes the single margins of {@code nRows} consecutive rows of {@code x} to {@code out[0..nRows)}; only called
+     * when {@code numMargins == 1}. Row by row unless a subclass has a faster batch evaluator.
+     */
+    void margin1Batch(float[] x, int nRows, Scratch s, float[] out) {
+        for (int r = 0; r < nRows; r++) {
+            out[r] = margin1(x, r * numFeatures, s);
+        }
+    }
 
     @Override
     public final int numFeatures() {
@@ -151,6 +172,13 @@ abstract class BaseModel implements Model {
             throw batchMisuse(rows, nRows, out, numOutputs);
         }
         Scratch s = scratch.get();
+        if (numMargins == 1) {
+            margin1Batch(rows, nRows, s, out);
+            for (int r = 0; r < nRows; r++) {
+                out[r] = transform.applyScalar(out[r]);
+            }
+            return;
+        }
         for (int r = 0; r < nRows; r++) {
             scoreRow(rows, r * numFeatures, s, out, r * numOutputs);
         }
@@ -162,6 +190,10 @@ abstract class BaseModel implements Model {
             throw batchMisuse(rows, nRows, out, numMargins);
         }
         Scratch s = scratch.get();
+        if (numMargins == 1) {
+            margin1Batch(rows, nRows, s, out);
+            return;
+        }
         for (int r = 0; r < nRows; r++) {
             marginRow(rows, r * numFeatures, s, out, r * numMargins);
         }

@@ -114,6 +114,15 @@ public final class TreeEnsemble extends BaseModel {
     }
 
     @Override
+    void margin1Batch(float[] x, int nRows, Scratch s, float[] out) {
+        if (perfect == null) {
+            super.margin1Batch(x, nRows, s, out);
+            return;
+        }
+        perfect.margin1Batch(x, 0, nRows, s.batchRows(PerfectTreeLayout.BATCH_ROWS), baseMargins[0], out, 0);
+    }
+
+    @Override
     void margins(float[] x, int off, Scratch s, float[] m, int mOff) {
         System.arraycopy(baseMargins, 0, m, mOff, numMargins);
         if (perfect != null) {
