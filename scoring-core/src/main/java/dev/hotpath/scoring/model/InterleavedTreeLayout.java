@@ -149,57 +149,9 @@ final class InterleavedTreeLayout {
     /** The single margin (all trees in group 0), starting from {@code base}. */
     float margin1(float[] x, int off, float[] row, float base) {
         prepare(x, off, row);
-        final int[] nd = nodes;
-        final int[] rt = roots;
-        final float[] w = weight;
         float m = base;
-        int t = 0;
-        int b = 0;
-        for (; t + BLOCK <= numTrees; t += BLOCK, b++) {
-            int n0 = rt[t];
-            int n1 = rt[t + 1];
-            int n2 = rt[t + 2];
-            int n3 = rt[t + 3];
-            int n4 = rt[t + 4];
-            int n5 = rt[t + 5];
-            int n6 = rt[t + 6];
-            int n7 = rt[t + 7];
-            for (int d = blockDepth[b]; d > 0; d--) {
-                n0 = step(nd, row, n0);
-                n1 = step(nd, row, n1);
-                n2 = step(nd, row, n2);
-                n3 = step(nd, row, n3);
-                n4 = step(nd, row, n4);
-                n5 = step(nd, row, n5);
-                n6 = step(nd, row, n6);
-                n7 = step(nd, row, n7);
-            }
-            if (w == null) {
-                m += leaf(nd, n0);
-                m += leaf(nd, n1);
-                m += leaf(nd, n2);
-                m += leaf(nd, n3);
-                m += leaf(nd, n4);
-                m += leaf(nd, n5);
-                m += leaf(nd, n6);
-                m += leaf(nd, n7);
-            } else {
-                m += leaf(nd, n0) * w[t];
-                m += leaf(nd, n1) * w[t + 1];
-                m += leaf(nd, n2) * w[t + 2];
-                m += leaf(nd, n3) * w[t + 3];
-                m += leaf(nd, n4) * w[t + 4];
-                m += leaf(nd, n5) * w[t + 5];
-                m += leaf(nd, n6) * w[t + 6];
-                m += leaf(nd, n7) * w[t + 7];
-            }
-        }
-        for (; t < numTrees; t++) {
-            int n = rt[t];
-            for (int d = blockDepth[b]; d > 0; d--) {
-                n = step(nd, row, n);
-            }
-            m += w == null ? leaf(nd, n) : leaf(nd, n) * w[t];
+        for (int b = 0; b < blockDepth.length; b++) {
+            m = block(b, row, m, null, 0);
         }
         return m;
     }
@@ -207,13 +159,21 @@ final class InterleavedTreeLayout {
     /** Adds every tree's leaf to {@code m[mOff + group]}; {@code m} must hold the base margins on entry. */
     void margins(float[] x, int off, float[] row, float[] m, int mOff) {
         prepare(x, off, row);
+        for (int b = 0; b < blockDepth.length; b++) {
+            block(b, row, 0f, m, mOff);
+        }
+    }
+
+    /**
+     * Traverses block {@code b} for one prepared row. With {@code out == null}, returns {@code m} plus the block's
+     * leaves added in tree order (the single-margin sum); otherwise adds each leaf to
+     * {@code out[outOff + group]} and returns {@code m} unchanged.
+     */
+    private float block(int b, float[] row, float m, float[] out, int outOff) {
         final int[] nd = nodes;
         final int[] rt = roots;
-        final int[] g = group;
-        final float[] w = weight;
-        int t = 0;
-        int b = 0;
-        for (; t + BLOCK <= numTrees; t += BLOCK, b++) {
+        int t = b * BLOCK;
+        if (t + BLOCK <= numTrees) {
             int n0 = rt[t];
             int n1 = rt[t + 1];
             int n2 = rt[t + 2];
@@ -232,26 +192,37 @@ final class InterleavedTreeLayout {
                 n6 = step(nd, row, n6);
                 n7 = step(nd, row, n7);
             }
-            add(m, mOff, g, w, t, leaf(nd, n0));
-            add(m, mOff, g, w, t + 1, leaf(nd, n1));
-            add(m, mOff, g, w, t + 2, leaf(nd, n2));
-            add(m, mOff, g, w, t + 3, leaf(nd, n3));
-            add(m, mOff, g, w, t + 4, leaf(nd, n4));
-            add(m, mOff, g, w, t + 5, leaf(nd, n5));
-            add(m, mOff, g, w, t + 6, leaf(nd, n6));
-            add(m, mOff, g, w, t + 7, leaf(nd, n7));
+            if (out == null && weight == null) {
+                return m + leaf(nd, n0) + leaf(nd, n1) + leaf(nd, n2) + leaf(nd, n3) + leaf(nd, n4) + leaf(nd, n5)
+                        + leaf(nd, n6) + leaf(nd, n7);
+            }
+            m = add(m, out, outOff, t, leaf(nd, n0));
+            m = add(m, out, outOff, t + 1, leaf(nd, n1));
+            m = add(m, out, outOff, t + 2, leaf(nd, n2));
+            m = add(m, out, outOff, t + 3, leaf(nd, n3));
+            m = add(m, out, outOff, t + 4, leaf(nd, n4));
+            m = add(m, out, outOff, t + 5, leaf(nd, n5));
+            m = add(m, out, outOff, t + 6, leaf(nd, n6));
+            return add(m, out, outOff, t + 7, leaf(nd, n7));
         }
         for (; t < numTrees; t++) {
             int n = rt[t];
             for (int d = blockDepth[b]; d > 0; d--) {
                 n = step(nd, row, n);
             }
-            add(m, mOff, g, w, t, leaf(nd, n));
+            m = add(m, out, outOff, t, leaf(nd, n));
         }
+        return m;
     }
 
-    private static void add(float[] m, int mOff, int[] g, float[] w, int t, float leaf) {
-        m[mOff + g[t]] += w == null ? leaf : leaf * w[t];
+    /** Tree {@code t}'s weighted leaf added to {@code m} (returned) or, with {@code out}, to its group's margin. */
+    private float add(float m, float[] out, int outOff, int t, float leaf) {
+        float v = weight == null ? leaf : leaf * weight[t];
+        if (out == null) {
+            return m + v;
+        }
+        out[outOff + group[t]] += v;
+        return m;
     }
 
     private static int step(int[] nd, float[] row, int i) {
