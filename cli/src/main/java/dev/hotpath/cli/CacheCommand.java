@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,6 +39,15 @@ final class CacheCommand implements Runnable {
         Writer out = new OutputStreamWriter(HotpathCli.from(spec).stdout(), StandardCharsets.UTF_8);
         out.write(json.endsWith("\n") ? json : json + "\n");
         out.flush();
+    }
+
+    /** The options every command on one existing view takes: which view, in which cache directory. */
+    static final class ViewInDir {
+        @Option(names = "--view", required = true, paramLabel = "NAME", description = "The view's name.")
+        String view;
+
+        @Option(names = "--dir", required = true, paramLabel = "D", description = "The cache directory.")
+        Path dir;
     }
 
     /** {@code hotpath cache create}. */
@@ -73,11 +83,8 @@ final class CacheCommand implements Runnable {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--view", required = true, paramLabel = "NAME", description = "The view's name.")
-        private String view;
-
-        @Option(names = "--dir", required = true, paramLabel = "D", description = "The cache directory.")
-        private Path dir;
+        @Mixin
+        private ViewInDir target;
 
         @Option(names = "--csv", required = true, paramLabel = "FILE", description = "The rows to load.")
         private Path csv;
@@ -99,7 +106,7 @@ final class CacheCommand implements Runnable {
                     err.flush();
                 }
             };
-            printJson(spec, FeatureCacheAdmin.load(view, dir, csv, progress));
+            printJson(spec, FeatureCacheAdmin.load(target.view, target.dir, csv, progress));
             return ExitCodes.OK;
         }
     }
@@ -112,18 +119,15 @@ final class CacheCommand implements Runnable {
         @Spec
         private CommandSpec spec;
 
-        @Option(names = "--view", required = true, paramLabel = "NAME", description = "The view's name.")
-        private String view;
-
-        @Option(names = "--dir", required = true, paramLabel = "D", description = "The cache directory.")
-        private Path dir;
+        @Mixin
+        private ViewInDir target;
 
         @Option(names = "--id", required = true, paramLabel = "ID", description = "The entity id.")
         private String id;
 
         @Override
         public Integer call() throws IOException {
-            printJson(spec, FeatureCacheAdmin.get(view, dir, id));
+            printJson(spec, FeatureCacheAdmin.get(target.view, target.dir, id));
             return ExitCodes.OK;
         }
     }
