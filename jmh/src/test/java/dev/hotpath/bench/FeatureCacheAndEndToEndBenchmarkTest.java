@@ -5,15 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.hotpath.cache.ReadStatus;
-import java.lang.reflect.Method;
-import java.nio.file.Path;
 import java.util.Set;
-import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.Param;
@@ -22,36 +15,7 @@ import org.openjdk.jmh.annotations.Param;
  * The feature-cache and end-to-end benchmarks' contracts, and the feature-cache set-up on a real (small) Chronicle
  * Map view. The end-to-end set-up needs the trained fraud model and is exercised by {@code jmh/smoke.sh}.
  */
-class FeatureCacheAndEndToEndBenchmarkTest {
-    @TempDir
-    Path dir;
-    private String previous;
-
-    @BeforeEach
-    void pointTheCacheAtATemporaryDirectory() {
-        previous = System.getProperty("hotpath.bench.dir");
-        System.setProperty("hotpath.bench.dir", dir.toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (previous == null) {
-            System.clearProperty("hotpath.bench.dir");
-        } else {
-            System.setProperty("hotpath.bench.dir", previous);
-        }
-    }
-
-    private static Set<String> benchmarks(Class<?> c) {
-        Set<String> names = new TreeSet<>();
-        for (Method m : c.getMethods()) {
-            if (m.isAnnotationPresent(Benchmark.class)) {
-                names.add(m.getName());
-            }
-        }
-        return names;
-    }
-
+class FeatureCacheAndEndToEndBenchmarkTest extends BenchmarkTestBase {
     @Test
     void shouldKeepTheDocumentedMethodNamesAndModes() throws Exception {
         assertEquals(Set.of("chronicleRead", "concurrentHashMapRead"), benchmarks(FeatureCacheBenchmark.class));

@@ -5,51 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotpath.shadow.ShadowPublisher;
-import java.lang.reflect.Method;
-import java.nio.file.Path;
 import java.util.Set;
-import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 
 /**
  * The ONNX and shadow-offer benchmarks outside JMH: documented method names, and set-ups that load real ONNX
  * Runtime sessions and start real shadow agents, with every benchmark method called once.
  */
-class OnnxAndShadowBenchmarkTest {
-    @TempDir
-    Path dir;
-    private String previous;
-
-    @BeforeEach
-    void pointTheCacheAtATemporaryDirectory() {
-        previous = System.getProperty("hotpath.bench.dir");
-        System.setProperty("hotpath.bench.dir", dir.toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (previous == null) {
-            System.clearProperty("hotpath.bench.dir");
-        } else {
-            System.setProperty("hotpath.bench.dir", previous);
-        }
-    }
-
-    private static Set<String> benchmarks(Class<?> c) {
-        Set<String> names = new TreeSet<>();
-        for (Method m : c.getMethods()) {
-            if (m.isAnnotationPresent(Benchmark.class)) {
-                names.add(m.getName());
-            }
-        }
-        return names;
-    }
-
+class OnnxAndShadowBenchmarkTest extends BenchmarkTestBase {
     @Test
     void shouldKeepTheDocumentedMethodNames() throws Exception {
         assertEquals(Set.of("hotpath", "rawOrtBestPractice", "rawOrtNaive"), benchmarks(OnnxBenchmark.class));

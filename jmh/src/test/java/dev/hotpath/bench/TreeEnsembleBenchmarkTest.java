@@ -5,16 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Method;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Set;
-import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
 
@@ -22,36 +15,11 @@ import org.openjdk.jmh.annotations.Param;
  * The benchmark class outside JMH: its method names and parameters are the documented contract, and its set-up
  * really trains, exports and cross-checks a model (the {@code small} one, generated into a temporary directory).
  */
-class TreeEnsembleBenchmarkTest {
-    @TempDir
-    Path dir;
-    private String previous;
-
-    @BeforeEach
-    void pointTheCacheAtATemporaryDirectory() {
-        previous = System.getProperty("hotpath.bench.dir");
-        System.setProperty("hotpath.bench.dir", dir.toString());
-    }
-
-    @AfterEach
-    void restore() {
-        if (previous == null) {
-            System.clearProperty("hotpath.bench.dir");
-        } else {
-            System.setProperty("hotpath.bench.dir", previous);
-        }
-    }
-
+class TreeEnsembleBenchmarkTest extends BenchmarkTestBase {
     @Test
     void shouldKeepTheDocumentedMethodNamesAndModels() throws Exception {
-        Set<String> names = new TreeSet<>();
-        for (Method m : TreeEnsembleBenchmark.class.getMethods()) {
-            if (m.isAnnotationPresent(Benchmark.class)) {
-                names.add(m.getName());
-            }
-        }
         assertEquals(Set.of("hotpathSingleRow", "hotpathBatch64", "xgboost4jInplacePredict", "xgboost4jBatch4096",
-                "onnxRuntimeTreeEnsemble"), names);
+                "onnxRuntimeTreeEnsemble"), benchmarks(TreeEnsembleBenchmark.class));
         assertArrayEquals(new String[] {"small", "fraud", "large"},
                 TreeEnsembleBenchmark.class.getField("model").getAnnotation(Param.class).value());
         assertEquals(64, TreeEnsembleBenchmark.class.getMethod("hotpathBatch64")
