@@ -29,11 +29,7 @@ import java.lang.invoke.MethodType;
  * {@linkplain #orderKey order keys}, ints whose signed order is the float order ({@code -0} and {@code +0} one key),
  * and {@code x < threshold} is the sign of {@code key(x) - key(threshold)} in 64 bits: exact for finite thresholds
  * and non-NaN {@code x}, and one integer subtraction on a value loaded straight into an integer register.
- *
- * <h2>Batches</h2>
- * {@link #margin1Batch} evaluates {@link #BATCH_BLOCKS} blocks over {@link #BATCH_ROWS} rows before moving on, so
- * the blocks' entries are read from L1 by every row after the first; each row still adds its leaves in tree
- * order.
+
  *
  * <h2>Why the bounds checks can go</h2>
  * Entries and the scratch row are read through {@code sun.misc.Unsafe} (looked up reflectively, used through
@@ -52,8 +48,7 @@ import java.lang.invoke.MethodType;
  *
  * <p>Immutable and thread-safe; allocation-free (the scratch row is supplied by the caller).
  */
-final class PerfectTreeLayout {
-    static final int BLOCK = 8;
+final class PerfectTreeLayout extends BlockedTreeLayout {
     /** Deeper trees are left to {@link InterleavedTreeLayout}: a perfect heap doubles with every level. */
     static final int MAX_DEPTH = 10;
     /** Padding may at most quadruple the entries over the trees' real nodes (plus a small allowance). */
@@ -67,23 +62,22 @@ final class PerfectTreeLayout {
      */
     static final long MAX_ENTRIES = (1 << 20) / 8;
 
+    /**
+     * Blocks a batch runs over all of its rows at a time: four depth-6 blocks are 32 KiB of entries. Measured on the
+     * 500-tree depth-6 model: 4 blocks x 16 rows about 1.2x the single-row speed per row; 2, 8 within 3 %.
+     */
+    private static final int BATCH_BLOCKS = 4;
+
     private final int[] nodes;
     private final int[] blockStart;   // first entry of each block
     private final int[] blockDepth;   // D per block
-    private final int[] group;        // output group per tree
-    private final float[] weight;     // per-tree weight, or null when all are 1
-    private final int numFeatures;
-    private final int numTrees;
 
     private PerfectTreeLayout(int[] nodes, int[] blockStart, int[] blockDepth, int[] group, float[] weight,
                               int numFeatures) {
+        super(numFeatures, group, weight, BATCH_BLOCKS);
         this.nodes = nodes;
         this.blockStart = blockStart;
         this.blockDepth = blockDepth;
-        this.group = group;
-        this.weight = weight;
-        this.numFeatures = numFeatures;
-        this.numTrees = group.length;
     }
 
     /** @return whether this JVM lets the layout read arrays without bounds checks */
@@ -176,6 +170,7 @@ final class PerfectTreeLayout {
         fill(t, t.right[n], d + 1, 2 * j + 1, k, size, start, depth, numFeatures, nodes);
     }
 
+    @Override
     int scratchRowLength() {
         return 2 * numFeatures;
     }
@@ -197,7 +192,8 @@ final class PerfectTreeLayout {
      * Writes the order keys of the two missing-value copies of row {@code x[off..]} into the scratch row (as ints,
      * through {@code Unsafe}: keys of negative values are NaN bit patterns, which a float store may not keep).
      */
-    private void prepare(float[] x, int off, float[] row) {
+    @Override
+    void prepare(float[] x, int off, float[] row) {
         final int f = numFeatures;
         if (x.length - off < f || row.length < 2 * f) {
             throw new IllegalStateException("row or scratch too short"); // callers check; keeps the writes in range
@@ -212,63 +208,8 @@ final class PerfectTreeLayout {
         }
     }
 
-    /** The single margin (all trees in group 0), starting from {@code base}. */
-    float margin1(float[] x, int off, float[] row, float base) {
-        prepare(x, off, row);
-        float m = base;
-        for (int b = 0; b < blockStart.length; b++) {
-            m = block(b, row, m, null, 0);
-        }
-        return m;
-    }
-
-    /**
-     * Rows a batch prepares and evaluates together: 16 scratch rows of 200 features are 25 KiB, which stay in L1
-     * next to the entries of {@link #BATCH_BLOCKS} blocks (depth 6: 4 KiB each).
-     */
-    static final int BATCH_ROWS = 16;
-    /**
-     * Blocks of trees a batch chunk runs over all of its rows before moving on, so their entries are read from L1
-     * by every row after the first. Measured on the 500-tree depth-6 model: 4 blocks x 16 rows is about 1.2x the
-     * single-row speed per row; 8 x 8, 2 x 16 and 8 x 16 within 3 % of it.
-     */
-    static final int BATCH_BLOCKS = 4;
-
-    /**
-     * The single margins of {@code nRows} consecutive rows of {@code x} (from {@code off}), written to
-     * {@code out[outOff..]}: bit for bit the sums {@link #margin1} computes (every row still adds its trees' leaves
-     * in tree order), computed trees-outer so a few blocks' entries are reused by many rows while in L1.
-     *
-     * @param rows {@link #BATCH_ROWS} scratch rows of {@link #scratchRowLength()} each
-     */
-    void margin1Batch(float[] x, int off, int nRows, float[][] rows, float base, float[] out, int outOff) {
-        final int nb = blockStart.length;
-        for (int r0 = 0; r0 < nRows; r0 += BATCH_ROWS) {
-            int n = Math.min(BATCH_ROWS, nRows - r0);
-            for (int r = 0; r < n; r++) {
-                prepare(x, off + (r0 + r) * numFeatures, rows[r]);
-                out[outOff + r0 + r] = base;
-            }
-            for (int b0 = 0; b0 < nb; b0 += BATCH_BLOCKS) {
-                int b1 = Math.min(nb, b0 + BATCH_BLOCKS);
-                for (int r = 0; r < n; r++) {
-                    float[] row = rows[r];
-                    float m = out[outOff + r0 + r];
-                    for (int b = b0; b < b1; b++) {
-                        m = block(b, row, m, null, 0);
-                    }
-                    out[outOff + r0 + r] = m;
-                }
-            }
-        }
-    }
-
-    /**
-     * Traverses block {@code b} for one prepared row. With {@code out == null}, returns {@code m} plus the block's
-     * leaves added in tree order (the single-margin sum); otherwise adds each leaf to
-     * {@code out[outOff + group]} and returns {@code m} unchanged.
-     */
-    private float block(int b, float[] row, float m, float[] out, int outOff) {
+    @Override
+    float block(int b, float[] row, float m, float[] out, int outOff) {
         final int[] nd = nodes;
         int t = b * BLOCK;
         long p = blockStart[b];
@@ -316,24 +257,6 @@ final class PerfectTreeLayout {
             m = add(m, out, outOff, t + k, leaf(nd, g));
         }
         return m;
-    }
-
-    /** Tree {@code t}'s weighted leaf added to {@code m} (returned) or, with {@code out}, to its group's margin. */
-    private float add(float m, float[] out, int outOff, int t, float leaf) {
-        float v = weight == null ? leaf : leaf * weight[t];
-        if (out == null) {
-            return m + v;
-        }
-        out[outOff + group[t]] += v;
-        return m;
-    }
-
-    /** Adds every tree's leaf to {@code m[mOff + group]}; {@code m} must hold the base margins on entry. */
-    void margins(float[] x, int off, float[] row, float[] m, int mOff) {
-        prepare(x, off, row);
-        for (int b = 0; b < blockStart.length; b++) {
-            block(b, row, 0f, m, mOff);
-        }
     }
 
     /** 1 when the row goes left at entry {@code g} ({@code key(x) < key(threshold)}), else 0. */

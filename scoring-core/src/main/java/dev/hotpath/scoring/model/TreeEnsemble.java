@@ -28,6 +28,8 @@ public final class TreeEnsemble extends BaseModel {
     private final CompiledTree[] trees;
     private final PerfectTreeLayout perfect;
     private final InterleavedTreeLayout fast;
+    /** Whichever of the two fast layouts is in use, or {@code null} for the reference walker. */
+    private final BlockedTreeLayout layout;
 
     TreeEnsemble(int numFeatures, int numMargins, OutputTransform transform, float[] baseMargins,
                  List<String> featureNames, boolean hasFeatureNames, List<FeatureType> featureTypes, ModelInfo info,
@@ -52,6 +54,7 @@ public final class TreeEnsemble extends BaseModel {
         this.trees = trees;
         this.perfect = perfect;
         this.fast = fast;
+        this.layout = perfect != null ? perfect : fast;
     }
 
     /**
@@ -99,11 +102,8 @@ public final class TreeEnsemble extends BaseModel {
 
     @Override
     float margin1(float[] x, int off, Scratch s) {
-        if (perfect != null) {
-            return perfect.margin1(x, off, s.row, baseMargins[0]);
-        }
-        if (fast != null) {
-            return fast.margin1(x, off, s.row, baseMargins[0]);
+        if (layout != null) {
+            return layout.margin1(x, off, s.row, baseMargins[0]);
         }
         float m = baseMargins[0];
         for (CompiledTree t : trees) {
@@ -115,22 +115,18 @@ public final class TreeEnsemble extends BaseModel {
 
     @Override
     void margin1Batch(float[] x, int nRows, Scratch s, float[] out) {
-        if (perfect == null) {
+        if (layout == null) {
             super.margin1Batch(x, nRows, s, out);
             return;
         }
-        perfect.margin1Batch(x, 0, nRows, s.batchRows(PerfectTreeLayout.BATCH_ROWS), baseMargins[0], out, 0);
+        layout.margin1Batch(x, 0, nRows, s.batchRows(BlockedTreeLayout.BATCH_ROWS), baseMargins[0], out, 0);
     }
 
     @Override
     void margins(float[] x, int off, Scratch s, float[] m, int mOff) {
         System.arraycopy(baseMargins, 0, m, mOff, numMargins);
-        if (perfect != null) {
-            perfect.margins(x, off, s.row, m, mOff);
-            return;
-        }
-        if (fast != null) {
-            fast.margins(x, off, s.row, m, mOff);
+        if (layout != null) {
+            layout.margins(x, off, s.row, m, mOff);
             return;
         }
         for (CompiledTree t : trees) {

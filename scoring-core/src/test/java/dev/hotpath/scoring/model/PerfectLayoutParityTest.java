@@ -85,43 +85,6 @@ class PerfectLayoutParityTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} rows")
-    @CsvSource({"0", "1", "15", "16", "17", "63", "64", "65", "100"})
-    void shouldScoreBatchesOfAnySizeExactlyLikeTheReferenceRowByRow(int nRows) {
-        assumeTrue(PerfectTreeLayout.available(), "sun.misc.Unsafe is not usable on this JVM");
-        // 45 trees: five full blocks of eight and a partial one, so chunks of blocks end inside and at the edge.
-        Random rnd = new Random(77 + nRows);
-        int f = 13;
-        TreeEnsembleBuilder b = TreeEnsemble.builder(f, 1).transform(OutputTransform.LOGISTIC)
-                .baseMargins(new float[] {0.25f});
-        for (int t = 0; t < 45; t++) {
-            b.addTree(dense(rnd, f, 1 + t % 6), 0, 1f);
-        }
-        TreeEnsemble fast = b.build();
-        assertEquals("perfect", fast.evaluator());
-        TreeEnsemble ref = fast.withReferenceEvaluator();
-        float[] rows = new float[nRows * f + 3]; // longer than needed: the extra values must not be read as a row
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = rnd.nextInt(3) == 0 ? EDGE[rnd.nextInt(EDGE.length)] : (float) (rnd.nextGaussian() * 2);
-        }
-        float[] margins = new float[nRows + 1];
-        float[] scores = new float[nRows + 1];
-        margins[nRows] = 42f;
-        scores[nRows] = 42f;
-        fast.scoreMargin(rows, nRows, margins);
-        fast.score(rows, nRows, scores);
-        float[] row = new float[f];
-        for (int r = 0; r < nRows; r++) {
-            System.arraycopy(rows, r * f, row, 0, f);
-            assertEquals(Float.floatToRawIntBits(ref.scoreMargin(row)), Float.floatToRawIntBits(margins[r]),
-                    "margin of row " + r);
-            assertEquals(Float.floatToRawIntBits(ref.score(row)), Float.floatToRawIntBits(scores[r]),
-                    "score of row " + r);
-        }
-        assertEquals(42f, margins[nRows], "wrote past the batch");
-        assertEquals(42f, scores[nRows], "wrote past the batch");
-    }
-
     @Test
     void shouldAddNonFiniteLeavesExactlyLikeTheReference() {
         assumeTrue(PerfectTreeLayout.available(), "sun.misc.Unsafe is not usable on this JVM");
@@ -205,7 +168,7 @@ class PerfectLayoutParityTest {
      * A random tree that splits with probability 0.9 below depth 2 (always above), so deep trees stay full enough
      * for the perfect layout's padding limit; thresholds come from {@link #THRESHOLDS} so rows hit them exactly.
      */
-    private static TreeNodes dense(Random rnd, int numFeatures, int maxDepth) {
+    static TreeNodes dense(Random rnd, int numFeatures, int maxDepth) {
         int cap = (1 << (maxDepth + 1)) - 1;
         int[] left = new int[cap];
         int[] right = new int[cap];
