@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,6 +24,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -31,7 +35,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * The request-thread cost of {@code ShadowPublisher.offer} with a 200-float feature vector, in its three outcomes:
  * <ul>
  *   <li>{@code offerAccepted}: sample rate 1, a started evaluator with one shadow (a linear model, so the agents
- *       keep up as well as they can on a small box): sampling, ring claim, copy, commit;</li>
+ *       keep up as well as they can on a small box): sampling, ring claim, copy, commit, offered back to back. The
+ *       intake ring is 64 MiB so that the agents, which share the CPUs with this thread, do not fall behind into
+ *       drops; such a ring does not stay in cache, so every offer also streams its 856 bytes through memory. This
+ *       is the request thread's cost at the pipeline's saturation rate;</li>
+ *   <li>{@code offerAcceptedPaced}: the same with the default 4 MiB intake ring and one offer every
+ *       {@code paceNanos} (2 µs: 500k offers/s, which the agents sustain on 2 cores), the wait spent outside the
+ *       measured time (a {@code Level.Invocation} helper, so each offer is timed on its own and the figure includes
+ *       about one {@code System.nanoTime} of overhead, ~20 ns here). The agents consume each request right after
+ *       it is committed, so the request thread pays for cache lines the agents hold (the slot header they poll and
+ *       the slot memory Agrona's consumer zeroes after reading). {@code idle=noSpin} runs the agents without the
+ *       spin phase of their back-off, to show what the polling costs the producer;</li>
  *   <li>{@code offerSampledOut}: sample rate 0: the sampling decision only;</li>
  *   <li>{@code offerRingFull}: an evaluator whose agents were never started, its intake ring filled in set-up:
  *       every offer finds the ring full and is dropped and counted.</li>
@@ -86,13 +100,46 @@ public class ShadowOfferBenchmark {
         }
     }
 
-    /** A started evaluator sampling every request. */
+    /** A started evaluator sampling every request, offered to in a closed loop. */
     @State(Scope.Thread)
     public static class Accepting extends Evaluator {
         /** @throws IOException if the log directory cannot be created */
         @Setup(Level.Trial)
         public void setUp() throws IOException {
-            open(1.0, 64 << 20, true);
+            open(1.0, 64 << 20, true, null);
+        }
+    }
+
+    /** A started evaluator sampling every request, offered to at a fixed pace the agents keep up with. */
+    @State(Scope.Thread)
+    public static class AcceptingPaced extends Evaluator {
+        /**
+         * The agents' idle strategy: {@code default} is the evaluator's own (back-off: 100 spins, 10 yields, then
+         * parks of 1 µs doubling to 1 ms); {@code noSpin} skips the spin phase (10 yields, then the same parks).
+         */
+        @Param({"default", "noSpin"})
+        public String idle;
+        /** Time between the starts of two offers, ns. */
+        @Param({"2000"})
+        public long paceNanos;
+        private long nextAt;
+
+        /** @throws IOException if the log directory cannot be created */
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            // The evaluator's default intake ring (4 MiB).
+            open(1.0, 4 << 20, true, "noSpin".equals(idle)
+                    ? () -> new BackoffIdleStrategy(0, 10, 1_000L, 1_000_000L) : null);
+        }
+
+        /** Waits (spinning, outside the measured time) until the next offer is due. */
+        @Setup(Level.Invocation)
+        public void pace() {
+            long now;
+            while ((now = System.nanoTime()) < nextAt) {
+                Thread.onSpinWait();
+            }
+            nextAt = now + paceNanos;
         }
     }
 
@@ -102,7 +149,7 @@ public class ShadowOfferBenchmark {
         /** @throws IOException if the log directory cannot be created */
         @Setup(Level.Trial)
         public void setUp() throws IOException {
-            open(0.0, 1 << 20, true);
+            open(0.0, 1 << 20, true, null);
         }
     }
 
@@ -112,7 +159,7 @@ public class ShadowOfferBenchmark {
         /** @throws IOException if the log directory cannot be created */
         @Setup(Level.Trial)
         public void setUp() throws IOException {
-            open(1.0, 64 << 10, false);
+            open(1.0, 64 << 10, false, null);
             float[] row = new float[FEATURES];
             int filled = 0;
             while (publisher.offer(filled, row, FEATURES, 0.5f, 1, 1000) == ShadowPublisher.ACCEPTED) {
@@ -130,20 +177,24 @@ public class ShadowOfferBenchmark {
         ShadowPublisher publisher;
         Path dir;
 
-        void open(double sampleRate, int intakeBytes, boolean start) throws IOException {
+        void open(double sampleRate, int intakeBytes, boolean start, Supplier<IdleStrategy> idleStrategy)
+                throws IOException {
             dir = Files.createTempDirectory("hotpath-shadow-bench");
             float[] w = new float[FEATURES + 1];
             for (int i = 0; i < w.length; i++) {
                 w[i] = (i % 7 - 3) * 0.01f;
             }
             LinearModel shadow = LinearModel.builder(FEATURES, 1).weights(w).build();
-            evaluator = ShadowEvaluator.builder(dir)
+            ShadowEvaluator.Builder b = ShadowEvaluator.builder(dir)
                     .primaryModel(1, "primary", "bench")
                     .addShadow(ShadowModelConfig.builder(2, "candidate", shadow).build())
                     .sampleRate(sampleRate)
                     .maxFeatures(FEATURES)
-                    .intakeCapacityBytes(intakeBytes)
-                    .build();
+                    .intakeCapacityBytes(intakeBytes);
+            if (idleStrategy != null) {
+                b.idleStrategy(idleStrategy);
+            }
+            evaluator = b.build();
             if (start) {
                 evaluator.start();
             }
@@ -188,6 +239,18 @@ public class ShadowOfferBenchmark {
     @Benchmark
     @ZeroAllocation
     public int offerAccepted(Accepting s, Outcomes o) {
+        float[] row = nextRow();
+        return o.count(s.publisher.offer(requestId++, row, FEATURES, 0.25f, 1, 3000));
+    }
+
+    /**
+     * @param s the evaluator
+     * @param o outcome counters
+     * @return the outcome code
+     */
+    @Benchmark
+    @ZeroAllocation
+    public int offerAcceptedPaced(AcceptingPaced s, Outcomes o) {
         float[] row = nextRow();
         return o.count(s.publisher.offer(requestId++, row, FEATURES, 0.25f, 1, 3000));
     }

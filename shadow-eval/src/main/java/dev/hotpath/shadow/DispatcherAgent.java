@@ -2,6 +2,7 @@ package dev.hotpath.shadow;
 
 import static dev.hotpath.shadow.log.ShadowLogFormat.ORDER;
 
+import java.nio.ByteOrder;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
@@ -31,6 +32,8 @@ final class DispatcherAgent implements Agent, MessageHandler {
     static final int SLOTS = 4;
 
     private static final int READ_LIMIT = 256;
+    /** The intake holds native-order floats; when the log's order is the same, captured features are copied raw. */
+    private static final boolean SAME_ORDER = ORDER == ByteOrder.nativeOrder();
     private static final long STALL_NANOS = 1_000_000_000L;
 
     private final ManyToOneRingBuffer intake;
@@ -142,8 +145,12 @@ final class DispatcherAgent implements Agent, MessageHandler {
                     captureRateE4);
             int src = index + IntakeLayout.FEATURES;
             int dst = at + ShadowLogFormat.F_VALUES;
-            for (int i = 0; i < n; i++) {
-                out.putFloat(dst + (i << 2), in.getFloat(src + (i << 2)), ORDER);
+            if (SAME_ORDER) {
+                out.putBytes(dst, in, src, n << 2);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    out.putFloat(dst + (i << 2), in.getFloat(src + (i << 2)), ORDER);
+                }
             }
             records.commit(at);
             committed = true;

@@ -141,10 +141,7 @@ public final class ShadowPublisher {
             b.putShort(index + IntakeLayout.SAMPLE_RATE, (short) rate);
             b.putInt(index + IntakeLayout.N_FEATURES, nFeatures);
             b.putInt(index + IntakeLayout.FLAGS, 0);
-            final int base = index + IntakeLayout.FEATURES;
-            for (int i = 0; i < nFeatures; i++) {
-                b.putFloat(base + (i << 2), features[i]);
-            }
+            IntakeLayout.writeFeatures(b, index + IntakeLayout.FEATURES, features, nFeatures, IntakeLayout.BULK_COPY);
             ring.commit(index);
             committed = true;
         } catch (RuntimeException e) {

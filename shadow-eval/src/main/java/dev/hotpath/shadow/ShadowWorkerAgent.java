@@ -130,9 +130,7 @@ final class ShadowWorkerAgent implements Agent, MessageHandler {
         final int width = features.length;
         final int copy = Math.min(n, width);
         final int base = index + IntakeLayout.FEATURES;
-        for (int i = 0; i < copy; i++) {
-            features[i] = buf.getFloat(base + (i << 2));
-        }
+        IntakeLayout.readFeatures(buf, base, features, copy, IntakeLayout.BULK_COPY);
         for (int i = copy; i < width; i++) {
             features[i] = Float.NaN;
         }

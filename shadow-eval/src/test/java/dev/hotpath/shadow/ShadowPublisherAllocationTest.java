@@ -83,6 +83,36 @@ class ShadowPublisherAllocationTest {
     }
 
     @Test
+    void shouldAllocateNothingWhenAcceptingWideVectorsThroughTheBulkCopy() {
+        // 64 features (NaN payloads, -0.0, ordinary values) take the same bulk-copy path as the 200 of the fraud
+        // model; 320k messages of 320 bytes (48 + 256 payload, 8 header, 8-aligned) fit into 128 MiB.
+        float[] wide = new float[64];
+        for (int i = 0; i < wide.length; i++) {
+            wide[i] = i % 3 == 0 ? Float.intBitsToFloat(0x7fc00000 | i) : i % 3 == 1 ? -0.0f : i * 0.5f;
+        }
+        evaluator = ShadowEvaluatorTest.base(dir)
+                .addShadow(ShadowModelConfig.builder(2, "cand", new LinearModel(0f, 1f, 1f, 1f, 1f)).build())
+                .sampleRate(1.0)
+                .maxFeatures(64)
+                .intakeCapacityBytes(128 << 20)
+                .build();
+        ShadowPublisher p = evaluator.publisher();
+        unexpected = 0;
+        calls = 0;
+        long bytes = AllocationProbe.bytesAllocated(WARMUP, CALLS, () -> {
+            calls++;
+            int r = p.offer(nextId++, wide, 64, 0.5f, 1, 1234);
+            if (r != ShadowPublisher.ACCEPTED) {
+                unexpected++;
+            }
+            sink += r;
+        });
+        assertEquals(0L, bytes);
+        assertEquals(0, unexpected);
+        assertEquals(calls, p.acceptedCount());
+    }
+
+    @Test
     void shouldAllocateNothingWhenTheRingIsFull() {
         ShadowPublisher p = publisher(1.0, 1 << 16);
         while (p.offer(nextId++, features, 4, 0.5f, 1, 0) == ShadowPublisher.ACCEPTED) {
