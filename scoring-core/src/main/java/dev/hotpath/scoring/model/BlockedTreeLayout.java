@@ -94,6 +94,22 @@ abstract class BlockedTreeLayout {
         }
     }
 
+    /**
+     * Writes row {@code x[off..off+f)} twice into {@code row}: columns {@code [0, f)} with NaN as +Inf, columns
+     * {@code [f, 2f)} with NaN as -Inf, and -0 as +0 in both. A node whose missing values go left reads the second
+     * copy, the others the first: for finite thresholds {@code x < thr} then routes a missing value exactly as
+     * {@code default_left} says, without a NaN test per node.
+     */
+    static void fillMissingValueCopies(float[] x, int off, int f, float[] row) {
+        for (int j = 0; j < f; j++) {
+            float v = x[off + j];
+            boolean missing = v != v;
+            float present = v + 0.0f; // -0 -> +0
+            row[j] = missing ? Float.POSITIVE_INFINITY : present;
+            row[f + j] = missing ? Float.NEGATIVE_INFINITY : present;
+        }
+    }
+
     /** Tree {@code t}'s weighted leaf added to {@code m} (returned) or, with {@code out}, to its group's margin. */
     final float add(float m, float[] out, int outOff, int t, float leaf) {
         float v = weight == null ? leaf : leaf * weight[t];

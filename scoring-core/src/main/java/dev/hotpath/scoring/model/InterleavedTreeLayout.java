@@ -125,20 +125,10 @@ final class InterleavedTreeLayout extends BlockedTreeLayout {
         return 2 * numFeatures + 1;
     }
 
-    /**
-     * Writes row {@code x[off..]} twice into {@code row}: columns {@code [0, F)} with NaN as +Inf, columns
-     * {@code [F, 2F)} with NaN as -Inf, and -0 as +0 in both (see the class comment); then the +Inf sentinel.
-     */
+    /** The two missing-value copies of row {@code x[off..]} (see the class comment), then the +Inf sentinel. */
     @Override
     void prepare(float[] x, int off, float[] row) {
-        final int f = numFeatures;
-        for (int j = 0; j < f; j++) {
-            float v = x[off + j];
-            boolean missing = v != v;
-            float present = v + 0.0f; // -0 -> +0
-            row[j] = missing ? Float.POSITIVE_INFINITY : present;
-            row[f + j] = missing ? Float.NEGATIVE_INFINITY : present;
-        }
+        fillMissingValueCopies(x, off, numFeatures, row);
         row[sentinel] = Float.POSITIVE_INFINITY;
     }
 
