@@ -255,8 +255,8 @@ public final class FraudDemo {
 
             // 5. The shadow report, with labels joined.
             step("shadow report (labels joined)");
-            // The challenger was promoted half-way, so each model shadowed only part of the traffic: coverage is
-            // reported, but not gated here as it would be in CI.
+            // Coverage is reported but not gated: at full speed on a small machine the ONNX shadow falls behind and
+            // its queue sheds requests by design (it never slows the request threads); a CI gate would fail it.
             ShadowReport report = ShadowReport.builder().addLog(shadowLog).labels(labels)
                     .gates(ShadowGates.parse("warn:psi<=0.1, warn:ks<=0.1, warn:js_distance<=0.1, spearman>=0.8,"
                             + " matched_flip_over_block_rate<=1.0, error_rate<=0.001, warn:latency_p99_ratio<=2.0"))
@@ -267,9 +267,9 @@ public final class FraudDemo {
             StringBuilder text = new StringBuilder();
             report.writeText(text);
             out.println(text.toString().strip());
-            out.println("(Coverage is about half per model: the challenger was promoted half-way, so it shadowed the"
-                    + " first half and the old primary the second; the ONNX model falls behind at full speed and"
-                    + " its queue drops the excess.)");
+            out.println("(Coverage counts the traffic each shadow saw: the challenger until its promotion, the old"
+                    + " primary after it. The ONNX model falls behind at full speed and its queue drops the excess,"
+                    + " so its coverage is lower; the demo reports coverage without gating on it.)");
             out.println();
             out.println("HTML report: " + html.toAbsolutePath().toUri());
             step("done");

@@ -108,7 +108,7 @@ final class HtmlReportWriter {
                 .append("</span></h2>\n");
         CoverageSummary cov = c.coverage();
         o.append("<div class=\"cards\">\n");
-        card(o, "coverage", pct(cov.coverage()), count(c.records()) + " of " + count(cov.accepted()) + " recorded");
+        card(o, "coverage", pct(cov.coverage()), count(c.records()) + " of " + count(cov.dispatched()) + " recorded");
         card(o, "PSI", num(c.psi()), TextReportWriter.psiWords(c.psi()).replace("(", "").replace(")", ""));
         card(o, "KS D", num(c.ks()), "largest CDF gap");
         card(o, "JS distance", num(c.jsDistance()), "0 same, 1 disjoint");

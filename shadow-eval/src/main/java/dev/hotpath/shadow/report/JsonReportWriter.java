@@ -141,6 +141,7 @@ final class JsonReportWriter {
         count(g, "droppedWriterFull", cov.droppedWriterFull());
         count(g, "droppedIo", cov.droppedIo());
         count(g, "abandonedAtClose", cov.abandonedAtClose());
+        count(g, "dispatched", cov.dispatched());
         g.writeNumberField("recorded", cov.recorded());
         num(g, "coverage", cov.coverage());
         num(g, "sampledShare", cov.sampledShare());

@@ -523,14 +523,15 @@ public final class ShadowReport {
     private static CoverageSummary coverage(LogDataset data, int shadowId, long recorded) {
         List<Long> instances = data.instancesWithScope(shadowId);
         if (instances.isEmpty()) {
-            return new CoverageSummary(-1, -1, -1, -1, -1, -1, -1, -1, recorded);
+            return new CoverageSummary(-1, -1, -1, -1, -1, -1, -1, -1, -1, recorded);
         }
         long[] g = data.sumLatest(instances, ShadowLogFormat.SCOPE_GLOBAL);
         long[] s = data.sumLatest(instances, shadowId);
         return new CoverageSummary(g[ShadowLogFormat.G_OFFERED], g[ShadowLogFormat.G_ACCEPTED],
                 g[ShadowLogFormat.G_SAMPLED_OUT], g[ShadowLogFormat.G_DROPPED_RING_FULL],
                 s[ShadowLogFormat.S_DROPPED_BACKLOG], s[ShadowLogFormat.S_DROPPED_WRITER_FULL],
-                g[ShadowLogFormat.G_DROPPED_IO], s[ShadowLogFormat.S_ABANDONED_AT_CLOSE], recorded);
+                g[ShadowLogFormat.G_DROPPED_IO], s[ShadowLogFormat.S_ABANDONED_AT_CLOSE],
+                s[ShadowLogFormat.S_RECEIVED] + s[ShadowLogFormat.S_DROPPED_BACKLOG], recorded);
     }
 
     private static LabelSummary labelSummary(LabelFile labels, LogDataset.Columns c, int[] validIdx, int valid,

@@ -79,8 +79,8 @@ final class TextReportWriter {
                 + "   verdict " + c.verdict());
         line(out, "=".repeat(100));
         CoverageSummary cov = c.coverage();
-        line(out, "Records   " + count(c.records()) + " recorded of " + count(cov.accepted())
-                + " accepted (coverage " + pct(cov.coverage()) + "); " + count(c.validPairs())
+        line(out, "Records   " + count(c.records()) + " recorded of " + count(cov.dispatched())
+                + " dispatched to it (coverage " + pct(cov.coverage()) + "); " + count(c.validPairs())
                 + " with both scores");
         line(out, "          shadow errors " + count(c.errors()) + ", breaker-skipped " + count(c.breakerSkipped())
                 + ", over latency budget " + count(c.overBudget()) + " (error rate " + pct(c.errorRate()) + ")");

@@ -117,6 +117,24 @@ class ShadowReportTest {
     }
 
     @Test
+    void shouldMeasureCoverageAgainstTheTrafficAShadowSawNotTheWholeRun() {
+        // A shadow swapped in half-way (a promotion): 2,000 requests accepted in the run, 1,000 of them dispatched
+        // to this shadow after it was registered, all 1,000 recorded. Complete, not 50 %.
+        ShadowLogWriter w = ReportFixtures.writer(dir, 14);
+        ReportFixtures.models(w, 0.5f, 0.5f);
+        float[] p = ReportFixtures.primaryGrid();
+        ReportFixtures.comparisons(w, p, p, 0);
+        w.appendCounters(T0, ShadowLogFormat.SCOPE_GLOBAL, ReportFixtures.global(2000, 2000, 0));
+        w.appendCounters(T0, 2, ReportFixtures.shadow(1000, 0));
+        w.close();
+        ShadowComparison c = ShadowReport.builder().addLog(dir).build().comparison(2);
+        assertEquals(2000, c.coverage().accepted());
+        assertEquals(1000, c.coverage().dispatched());
+        assertEquals(1.0, c.coverage().coverage(), 1e-12);
+        assertEquals(Verdict.PASS, c.verdict(), "default gates: " + c.gates());
+    }
+
+    @Test
     void shouldFailTheCoverageGateAndExplainTheDropsFromTheCounters() {
         ShadowLogWriter w = ReportFixtures.writer(dir, 13);
         ReportFixtures.models(w, 0.5f, 0.5f);
@@ -125,11 +143,13 @@ class ShadowReportTest {
         // Two counter intervals: the second one dropped 60 of 560 sampled (10.7%) at the intake ring.
         w.appendCounters(T0, ShadowLogFormat.SCOPE_GLOBAL, ReportFixtures.global(1000, 600, 0));
         w.appendCounters(T0 + 10_000_000_000L, ShadowLogFormat.SCOPE_GLOBAL, ReportFixtures.global(2000, 1100, 60));
-        w.appendCounters(T0 + 10_000_000_000L, 2, ReportFixtures.shadow(1100, 100));
+        // 1,100 dispatched to the shadow: 1,000 queued (and recorded), 100 dropped at its full queue.
+        w.appendCounters(T0 + 10_000_000_000L, 2, ReportFixtures.shadow(1000, 100));
         w.close();
         ShadowReport r = ShadowReport.builder().addLog(dir).build();
         ShadowComparison c = r.comparison(2);
         assertEquals(1100, c.coverage().accepted());
+        assertEquals(1100, c.coverage().dispatched());
         assertEquals(1000.0 / 1100, c.coverage().coverage(), 1e-12);
         assertEquals(100, c.coverage().droppedBacklog());
         assertEquals(60, c.coverage().droppedRingFull());
