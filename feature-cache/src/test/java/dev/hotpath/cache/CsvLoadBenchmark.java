@@ -8,7 +8,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Times the 1M entities x 50 features CSV load recorded in BENCHMARKS-feature-cache.md. Speed is not asserted in any
+ * Times the 1M entities x 50 features CSV load recorded in the root BENCHMARKS.md. Speed is not asserted in any
  * test; run this by hand (command in the README's "Benchmark" section).
  *
  * <p>Arguments: {@code WORK_DIR [ENTITIES] [FEATURES] [RUNS]}. Generates a deterministic CSV

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The 1M entities x 50 features CSV load completes and every entity is served. Deliberately not timed (the time is
- * recorded in BENCHMARKS-feature-cache.md by {@link CsvLoadBenchmark}); the timeout only keeps CI from hanging.
+ * recorded in the root BENCHMARKS.md by {@link CsvLoadBenchmark}); the timeout only keeps CI from hanging.
  */
 class CsvLoadMillionTest {
     private static final int ENTITIES = 1_000_000;
@@ -32,7 +32,7 @@ class CsvLoadMillionTest {
 
         long t0 = System.nanoTime();
         LoadResult res = FeatureCsvLoader.load(dir, "million", csv, Fixtures.NO_HEARTBEAT, null);
-        System.out.printf("1M x 50 CSV load: %d ms (informational, see BENCHMARKS-feature-cache.md)%n",
+        System.out.printf("1M x 50 CSV load: %d ms (informational, see the root BENCHMARKS.md)%n",
                 (System.nanoTime() - t0) / 1_000_000);
         Files.delete(csv);
         assertEquals(ENTITIES, res.rows());

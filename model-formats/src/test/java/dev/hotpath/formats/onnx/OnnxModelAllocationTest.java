@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing on top of it: any object of our own would add at least 16 B per call.
  *
  * <p>Numbers are printed to the test output (target/surefire-reports/…-output.txt) and recorded in
- * BENCHMARKS-onnx.md.
+ * the root BENCHMARKS.md.
  */
 @Tag("allocation")
 class OnnxModelAllocationTest {
