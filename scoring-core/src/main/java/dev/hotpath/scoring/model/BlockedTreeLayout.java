@@ -27,13 +27,26 @@ abstract class BlockedTreeLayout {
     final float[] weight;
     private final int batchBlocks;
 
-    BlockedTreeLayout(int numFeatures, int[] group, float[] weight, int batchBlocks) {
+    BlockedTreeLayout(CompiledTree[] trees, int numFeatures, int batchBlocks) {
         this.numFeatures = numFeatures;
-        this.numTrees = group.length;
+        this.numTrees = trees.length;
         this.numBlocks = (numTrees + BLOCK - 1) / BLOCK;
-        this.group = group;
-        this.weight = weight;
         this.batchBlocks = batchBlocks;
+        int[] g = new int[numTrees];
+        boolean weighted = false;
+        for (int t = 0; t < numTrees; t++) {
+            g[t] = trees[t].group;
+            weighted |= Float.floatToRawIntBits(trees[t].weight) != Float.floatToRawIntBits(1.0f);
+        }
+        float[] w = null;
+        if (weighted) {
+            w = new float[numTrees];
+            for (int t = 0; t < numTrees; t++) {
+                w[t] = trees[t].weight;
+            }
+        }
+        this.group = g;
+        this.weight = w;
     }
 
     /** @return the length of the scratch row {@link #prepare} fills */

@@ -50,9 +50,9 @@ final class InterleavedTreeLayout extends BlockedTreeLayout {
     private final int[] blockDepth;     // steps for each block of BLOCK trees
     private final int sentinel;
 
-    private InterleavedTreeLayout(int[] nodes, int[] roots, int[] blockDepth, int[] group, float[] weight,
-                                  int numFeatures) {
-        super(numFeatures, group, weight, BATCH_BLOCKS);
+    private InterleavedTreeLayout(CompiledTree[] trees, int numFeatures, int[] nodes, int[] roots,
+                                  int[] blockDepth) {
+        super(trees, numFeatures, BATCH_BLOCKS);
         this.nodes = nodes;
         this.roots = roots;
         this.blockDepth = blockDepth;
@@ -65,7 +65,6 @@ final class InterleavedTreeLayout extends BlockedTreeLayout {
             return null;
         }
         long total = 0;
-        boolean weighted = false;
         for (CompiledTree t : trees) {
             if (t.hasCategorical || t.leafSize != 1) {
                 return null;
@@ -79,9 +78,6 @@ final class InterleavedTreeLayout extends BlockedTreeLayout {
                     return null;
                 }
             }
-            if (Float.floatToRawIntBits(t.weight) != Float.floatToRawIntBits(1.0f)) {
-                weighted = true;
-            }
             total += t.size();
         }
         if (2 * total > Integer.MAX_VALUE - 8) {
@@ -89,18 +85,12 @@ final class InterleavedTreeLayout extends BlockedTreeLayout {
         }
         int[] nodes = new int[(int) (2 * total)];
         int[] roots = new int[trees.length];
-        int[] group = new int[trees.length];
-        float[] weight = weighted ? new float[trees.length] : null;
         int[] blockDepth = new int[(trees.length + BLOCK - 1) / BLOCK];
         int sentinel = 2 * numFeatures;
         int pos = 0;
         for (int ti = 0; ti < trees.length; ti++) {
             CompiledTree t = trees[ti];
             roots[ti] = pos;
-            group[ti] = t.group;
-            if (weight != null) {
-                weight[ti] = t.weight;
-            }
             blockDepth[ti / BLOCK] = Math.max(blockDepth[ti / BLOCK], t.depth);
             for (int n = 0; n < t.size(); n++) {
                 int i = pos + 2 * n;
@@ -117,7 +107,7 @@ final class InterleavedTreeLayout extends BlockedTreeLayout {
             }
             pos += 2 * t.size();
         }
-        return new InterleavedTreeLayout(nodes, roots, blockDepth, group, weight, numFeatures);
+        return new InterleavedTreeLayout(trees, numFeatures, nodes, roots, blockDepth);
     }
 
     @Override

@@ -26,35 +26,30 @@ import java.util.List;
 public final class TreeEnsemble extends BaseModel {
     private final float[] baseMargins;
     private final CompiledTree[] trees;
-    private final PerfectTreeLayout perfect;
-    private final InterleavedTreeLayout fast;
-    /** Whichever of the two fast layouts is in use, or {@code null} for the reference walker. */
+    /** The fast layout in use, or {@code null} for the reference walker. */
     private final BlockedTreeLayout layout;
 
     TreeEnsemble(int numFeatures, int numMargins, OutputTransform transform, float[] baseMargins,
                  List<String> featureNames, boolean hasFeatureNames, List<FeatureType> featureTypes, ModelInfo info,
                  CompiledTree[] trees) {
         this(numFeatures, numMargins, transform, baseMargins, featureNames, hasFeatureNames, featureTypes, info,
-                trees, PerfectTreeLayout.tryCompile(trees, numFeatures));
+                trees, fastestLayout(trees, numFeatures));
     }
 
     private TreeEnsemble(int numFeatures, int numMargins, OutputTransform transform, float[] baseMargins,
                          List<String> featureNames, boolean hasFeatureNames, List<FeatureType> featureTypes,
-                         ModelInfo info, CompiledTree[] trees, PerfectTreeLayout perfect) {
-        this(numFeatures, numMargins, transform, baseMargins, featureNames, hasFeatureNames, featureTypes, info,
-                trees, perfect, perfect != null ? null : InterleavedTreeLayout.tryCompile(trees, numFeatures));
-    }
-
-    private TreeEnsemble(int numFeatures, int numMargins, OutputTransform transform, float[] baseMargins,
-                         List<String> featureNames, boolean hasFeatureNames, List<FeatureType> featureTypes,
-                         ModelInfo info, CompiledTree[] trees, PerfectTreeLayout perfect, InterleavedTreeLayout fast) {
+                         ModelInfo info, CompiledTree[] trees, BlockedTreeLayout layout) {
         super(numFeatures, numMargins, transform, featureNames, hasFeatureNames, featureTypes, info,
-                perfect != null ? perfect.scratchRowLength() : fast != null ? fast.scratchRowLength() : 0);
+                layout != null ? layout.scratchRowLength() : 0);
         this.baseMargins = baseMargins;
         this.trees = trees;
-        this.perfect = perfect;
-        this.fast = fast;
-        this.layout = perfect != null ? perfect : fast;
+        this.layout = layout;
+    }
+
+    /** The perfect-heap layout when it is exact and compact for the trees, else the interleaved one, else null. */
+    private static BlockedTreeLayout fastestLayout(CompiledTree[] trees, int numFeatures) {
+        PerfectTreeLayout perfect = PerfectTreeLayout.tryCompile(trees, numFeatures);
+        return perfect != null ? perfect : InterleavedTreeLayout.tryCompile(trees, numFeatures);
     }
 
     /**
@@ -75,7 +70,7 @@ public final class TreeEnsemble extends BaseModel {
 
     /** @return {@code "perfect"}, {@code "interleaved"} or {@code "reference"}: which evaluator this model uses */
     public String evaluator() {
-        return perfect != null ? "perfect" : fast != null ? "interleaved" : "reference";
+        return layout instanceof PerfectTreeLayout ? "perfect" : layout != null ? "interleaved" : "reference";
     }
 
     /**
@@ -86,18 +81,18 @@ public final class TreeEnsemble extends BaseModel {
      */
     public TreeEnsemble withReferenceEvaluator() {
         return new TreeEnsemble(numFeatures, numMargins, transform, baseMargins, featureNames(), hasFeatureNames(),
-                featureTypes(), info(), trees, null, null);
+                featureTypes(), info(), trees, null);
     }
 
     /** The same model on {@code InterleavedTreeLayout} when it is exact for it, else on the reference walker (tests). */
     TreeEnsemble withInterleavedEvaluator() {
         return new TreeEnsemble(numFeatures, numMargins, transform, baseMargins, featureNames(), hasFeatureNames(),
-                featureTypes(), info(), trees, null, InterleavedTreeLayout.tryCompile(trees, numFeatures));
+                featureTypes(), info(), trees, InterleavedTreeLayout.tryCompile(trees, numFeatures));
     }
 
-    /** The layout this model evaluates with, or {@code null} (tests). */
+    /** The perfect-heap layout this model evaluates with, or {@code null} (tests). */
     PerfectTreeLayout perfectLayout() {
-        return perfect;
+        return layout instanceof PerfectTreeLayout p ? p : null;
     }
 
     @Override
