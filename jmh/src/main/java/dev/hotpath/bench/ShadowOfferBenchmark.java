@@ -44,8 +44,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       measured time (a {@code Level.Invocation} helper, so each offer is timed on its own and the figure includes
  *       about one {@code System.nanoTime} of overhead, ~20 ns here). The agents consume each request right after
  *       it is committed, so the request thread pays for cache lines the agents hold (the slot header they poll and
- *       the slot memory Agrona's consumer zeroes after reading). {@code idle=noSpin} runs the agents without the
- *       spin phase of their back-off, to show what the polling costs the producer;</li>
+ *       the slot memory Agrona's consumer zeroes after reading). {@code idle=spin} runs the agents with a spin phase
+ *       before their back-off, to show what busy polling costs the producer;</li>
  *   <li>{@code offerSampledOut}: sample rate 0: the sampling decision only;</li>
  *   <li>{@code offerRingFull}: an evaluator whose agents were never started, its intake ring filled in set-up:
  *       every offer finds the ring full and is dropped and counted.</li>
@@ -114,10 +114,11 @@ public class ShadowOfferBenchmark {
     @State(Scope.Thread)
     public static class AcceptingPaced extends Evaluator {
         /**
-         * The agents' idle strategy: {@code default} is the evaluator's own (back-off: 100 spins, 10 yields, then
-         * parks of 1 µs doubling to 1 ms); {@code noSpin} skips the spin phase (10 yields, then the same parks).
+         * The agents' idle strategy: {@code default} is the evaluator's own (back-off without spinning: 10 yields,
+         * then parks of 1 µs doubling to 1 ms); {@code spin} adds a phase of 100 spins first (the default until
+         * 2026-11-26), to show what busy-polling consumers cost the producer.
          */
-        @Param({"default", "noSpin"})
+        @Param({"default", "spin"})
         public String idle;
         /** Time between the starts of two offers, ns. */
         @Param({"2000"})
@@ -128,8 +129,8 @@ public class ShadowOfferBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws IOException {
             // The evaluator's default intake ring (4 MiB).
-            open(1.0, 4 << 20, true, "noSpin".equals(idle)
-                    ? () -> new BackoffIdleStrategy(0, 10, 1_000L, 1_000_000L) : null);
+            open(1.0, 4 << 20, true, "spin".equals(idle)
+                    ? () -> new BackoffIdleStrategy(100, 10, 1_000L, 1_000_000L) : null);
         }
 
         /** Waits (spinning, outside the measured time) until the next offer is due. */

@@ -591,7 +591,7 @@ public final class ShadowEvaluator implements AutoCloseable {
         private int recordsCapacityBytes = 4 << 20;
         private int blockBytes = 256 << 10;
         private Supplier<IdleStrategy> idleStrategy =
-                () -> new BackoffIdleStrategy(100, 10, 1_000L, 1_000_000L);
+                () -> new BackoffIdleStrategy(0, 10, 1_000L, 1_000_000L);
         private Duration countersInterval = Duration.ofSeconds(10);
         private Duration summaryInterval = Duration.ofSeconds(60);
         private Duration closeTimeout = Duration.ofSeconds(5);
@@ -812,7 +812,9 @@ public final class ShadowEvaluator implements AutoCloseable {
         }
 
         /**
-         * @param strategy creates the idle strategy of each agent thread; default a back-off that parks up to 1 ms
+         * @param strategy creates the idle strategy of each agent thread; default a back-off without a spin phase:
+         *     10 yields, then parks of 1 µs doubling to 1 ms. Spinning agents share the request threads' CPUs and
+         *     the cache lines the producers write (a paced accepted offer measured 5-30 % slower with 100 spins)
          * @return this
          */
         public Builder idleStrategy(Supplier<IdleStrategy> strategy) {
