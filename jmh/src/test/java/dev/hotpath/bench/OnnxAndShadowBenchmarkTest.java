@@ -19,7 +19,7 @@ class OnnxAndShadowBenchmarkTest extends BenchmarkTestBase {
         assertEquals(Set.of("hotpath", "rawOrtBestPractice", "rawOrtNaive"), benchmarks(OnnxBenchmark.class));
         assertArrayEquals(new String[] {"mlp", "trees"},
                 OnnxBenchmark.class.getField("graph").getAnnotation(Param.class).value());
-        assertEquals(Set.of("offerAccepted", "offerAcceptedPaced", "offerSampledOut", "offerRingFull"),
+        assertEquals(Set.of("offerAccepted", "pacingOverhead", "offerSampledOut", "offerRingFull"),
                 benchmarks(ShadowOfferBenchmark.class));
         assertEquals("rawOrtBestPractice",
                 OnnxBenchmark.class.getMethod("hotpath").getAnnotation(AllocatesNoMoreThan.class).value());
@@ -49,19 +49,23 @@ class OnnxAndShadowBenchmarkTest extends BenchmarkTestBase {
         ShadowOfferBenchmark.Accepting accepting = new ShadowOfferBenchmark.Accepting();
         ShadowOfferBenchmark.SamplingNothing nothing = new ShadowOfferBenchmark.SamplingNothing();
         ShadowOfferBenchmark.RingFull full = new ShadowOfferBenchmark.RingFull();
-        ShadowOfferBenchmark.AcceptingPaced paced = new ShadowOfferBenchmark.AcceptingPaced();
-        paced.idle = "noSpin";
-        paced.paceNanos = 2000;
+        accepting.idle = "default";
+        ShadowOfferBenchmark.Pace pace = new ShadowOfferBenchmark.Pace();
+        pace.paceNanos = 2000;
         accepting.setUp();
         nothing.setUp();
         full.setUp();
-        paced.setUp();
         try {
-            assertEquals(ShadowPublisher.ACCEPTED, b.offerAccepted(accepting, o));
+            accepting.startIteration();
+            pace.pace();
+            assertEquals(ShadowPublisher.ACCEPTED, b.offerAccepted(accepting, pace, o));
+            long due = b.pacingOverhead(pace);
+            pace.pace();
+            assertTrue(b.pacingOverhead(pace) >= due + 2000, "the next invocation is due 2 µs later");
+            assertEquals(ShadowPublisher.ACCEPTED, b.offerAccepted(accepting, pace, o));
+            accepting.checkIteration();
             assertEquals(ShadowPublisher.SAMPLED_OUT, b.offerSampledOut(nothing, o));
             assertEquals(ShadowPublisher.DROPPED_RING_FULL, b.offerRingFull(full, o));
-            paced.pace();
-            assertEquals(ShadowPublisher.ACCEPTED, b.offerAcceptedPaced(paced, o));
             assertEquals(2, o.accepted);
             assertEquals(1, o.sampledOut);
             assertEquals(1, o.ringFull);
@@ -70,7 +74,6 @@ class OnnxAndShadowBenchmarkTest extends BenchmarkTestBase {
             accepting.tearDown();
             nothing.tearDown();
             full.tearDown();
-            paced.tearDown();
         }
     }
 }

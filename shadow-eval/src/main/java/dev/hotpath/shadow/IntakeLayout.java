@@ -14,6 +14,7 @@ final class IntakeLayout {
     static final int MSG_SCORE_REQUEST = 1;
 
     static final int REQUEST_ID = 0;
+    /** Written by the dispatcher when it takes the request in, not by the request thread. */
     static final int EPOCH_NANOS = 8;
     static final int AMOUNT = 16;
     static final int PRIMARY_SCORE = 24;

@@ -108,7 +108,7 @@ public final class ShadowEvaluator implements AutoCloseable {
         this.writer = writer;
         this.intake = new ManyToOneRingBuffer(directBuffer(b.intakeCapacityBytes));
         this.records = new ManyToOneRingBuffer(directBuffer(b.recordsCapacityBytes));
-        this.publisher = new ShadowPublisher(intake, maxFeatures, b.seed, b.sampleRateE4, b.clock);
+        this.publisher = new ShadowPublisher(intake, maxFeatures, b.seed, b.sampleRateE4);
         int k = b.shadows.size();
         this.workers = new ShadowWorkerAgent[k];
         for (int i = 0; i < k; i++) {
@@ -117,7 +117,7 @@ public final class ShadowEvaluator implements AutoCloseable {
             workers[i] = new ShadowWorkerAgent(i, new ShadowWorkerAgent.Slot(c, resolvedThreshold(c)),
                     primaryThreshold, new OneToOneRingBuffer(directBuffer(cap)), records);
         }
-        this.dispatcher = new DispatcherAgent(intake, workers, records, b.captureRateE4, b.seed);
+        this.dispatcher = new DispatcherAgent(intake, workers, records, b.captureRateE4, b.seed, b.clock);
         this.writerAgent = new LogWriterAgent(records, writer, this, b.countersInterval.toNanos(),
                 b.summaryInterval.toNanos(), b.clock);
         for (ModelDescriptor d : primaries.values()) {

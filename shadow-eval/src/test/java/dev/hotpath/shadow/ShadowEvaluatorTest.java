@@ -105,6 +105,34 @@ class ShadowEvaluatorTest {
     }
 
     @Test
+    void shouldStampRecordsWithTheTimeTheAgentTookTheRequestInNotWithTheRequestThreadsClock() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000L);
+        ShadowEvaluator ev = base(dir).clock(now::get).featureCaptureRate(1.0)
+                .addShadow(ShadowModelConfig.builder(2, "a", new LinearModel(0f, 1f)).build())
+                .build();
+        // Offered while the clock reads 1,000 ns; the agents start (and take the requests in) at 7 s.
+        for (long id = 0; id < 3; id++) {
+            assertEquals(ShadowPublisher.ACCEPTED, ev.publisher().offer(id, new float[] {0.5f}, 1, 0.1f, 0, 0));
+        }
+        now.set(7_000_000_000L);
+        ev.start();
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (ev.stats().dispatched() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        ev.close();
+        LogContents log = LogContents.read(dir);
+        assertEquals(3, log.forShadow(2).size());
+        for (LogContents.Cmp c : log.forShadow(2)) {
+            assertEquals(7_000_000_000L, c.epochNanos(), "request " + c.requestId());
+        }
+        assertEquals(3, log.features.size());
+        for (var f : log.features) {
+            assertEquals(7_000_000_000L, f.epochNanos(), "captured features carry the same time");
+        }
+    }
+
+    @Test
     void shouldUnblockTheIntakeWhenAProducerDiesBetweenClaimAndCommit() throws Exception {
         ShadowEvaluator ev = base(dir)
                 .addShadow(ShadowModelConfig.builder(2, "a", new LinearModel(0f, 1f)).build())

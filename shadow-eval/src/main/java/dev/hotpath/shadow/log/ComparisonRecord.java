@@ -27,7 +27,10 @@ public final class ComparisonRecord {
         return buffer.getShort(offset + ShadowLogFormat.RH_VERSION_OFFSET, ORDER) & 0xFFFF;
     }
 
-    /** @return time of the primary decision, epoch ns */
+    /**
+     * @return when the shadow pipeline took the request in, epoch ns (normally within a millisecond of the primary
+     *     decision; later when the agents were behind)
+     */
     public long epochNanos() {
         return buffer.getLong(offset + ShadowLogFormat.R_EPOCH_OFFSET, ORDER);
     }

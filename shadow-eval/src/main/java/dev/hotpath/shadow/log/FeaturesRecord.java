@@ -38,7 +38,10 @@ public final class FeaturesRecord {
         return length;
     }
 
-    /** @return time of the primary decision, epoch ns */
+    /**
+     * @return when the shadow pipeline took the request in, epoch ns (normally within a millisecond of the primary
+     *     decision; later when the agents were behind)
+     */
     public long epochNanos() {
         return buffer.getLong(offset + ShadowLogFormat.R_EPOCH_OFFSET, ORDER);
     }

@@ -373,7 +373,7 @@ public final class ShadowLogFormat {
      *
      * @param buf destination
      * @param offset where the record starts (8-byte aligned for numpy-friendly files)
-     * @param epochNanos time of the primary decision
+     * @param epochNanos when the shadow pipeline took the request in
      * @param requestId caller request id
      * @param amountMinor amount in minor units, 0 when unknown
      * @param primaryModelId u16 primary model id
@@ -420,7 +420,7 @@ public final class ShadowLogFormat {
      *
      * @param buf destination
      * @param offset record start
-     * @param epochNanos time of the primary decision
+     * @param epochNanos when the shadow pipeline took the request in
      * @param requestId caller request id
      * @param amountMinor amount in minor units
      * @param primaryModelId u16 primary model id

@@ -24,7 +24,7 @@ public final class LogContents implements LogRecordVisitor {
     }
 
     /** A copied features record. */
-    public record Feat(long requestId, float primaryScore, int primaryModelId, float[] features) {
+    public record Feat(long epochNanos, long requestId, float primaryScore, int primaryModelId, float[] features) {
     }
 
     public final List<Cmp> comparisons = new ArrayList<>();
@@ -51,7 +51,7 @@ public final class LogContents implements LogRecordVisitor {
     public void onFeatures(FeaturesRecord r) {
         float[] f = new float[r.count()];
         r.copyFeatures(f);
-        features.add(new Feat(r.requestId(), r.primaryScore(), r.primaryModelId(), f));
+        features.add(new Feat(r.epochNanos(), r.requestId(), r.primaryScore(), r.primaryModelId(), f));
     }
 
     @Override
