@@ -814,7 +814,7 @@ public final class ShadowEvaluator implements AutoCloseable {
         /**
          * @param strategy creates the idle strategy of each agent thread; default a back-off without a spin phase:
          *     10 yields, then parks of 1 µs doubling to 1 ms. Spinning agents share the request threads' CPUs and
-         *     the cache lines the producers write (a paced accepted offer measured 5-30 % slower with 100 spins)
+         *     the cache lines the producers write (a paced accepted offer measured 138 ns with 100 spins, 104 without)
          * @return this
          */
         public Builder idleStrategy(Supplier<IdleStrategy> strategy) {
