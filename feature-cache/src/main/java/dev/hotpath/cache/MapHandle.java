@@ -1,6 +1,8 @@
 package dev.hotpath.cache;
 
 import net.openhft.chronicle.bytes.RandomDataInput;
+import net.openhft.chronicle.core.Memory;
+import net.openhft.chronicle.core.UnsafeMemory;
 import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -237,16 +239,35 @@ final class MapHandle implements AutoCloseable {
                 return ReadStatus.STALE;
             }
             // Copy while the read lock is held: a view of the entry kept past the context would tear.
-            long v = o + RecordLayout.VALUES;
-            for (int i = 0; i < dimension; i++) {
-                dst[offset + i] = in.readFloat(v + 4L * i);
-            }
+            copyValues(in, o + RecordLayout.VALUES, dimension, dst, offset);
             return ReadStatus.PRESENT;
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             return ReadStatus.LOCK_TIMEOUT;
         }
     }
+
+    /**
+     * Copies {@code dimension} floats at {@code in[v..]} to {@code dst[offset..]}. The values are native-order floats,
+     * the byte image of a {@code float[]}, so on a little-endian host with the entry in native memory (a mapped
+     * file: always, for these maps) one memory copy does it; measured on 200 features: a per-float
+     * {@code readFloat} loop (each call bounds-checked) was most of a read's cost. The range is in bounds: the caller
+     * checked the entry's size against the record layout and {@code dst}'s room for {@code dimension} floats.
+     */
+    static void copyValues(RandomDataInput in, long v, int dimension, float[] dst, int offset) {
+        if (BULK_COPY && in.isDirectMemory()) {
+            MEMORY.copyMemory(in.addressForRead(v, dimension << 2), dst, FLOAT_BASE + 4L * offset, dimension << 2);
+            return;
+        }
+        for (int i = 0; i < dimension; i++) {
+            dst[offset + i] = in.readFloat(v + 4L * i);
+        }
+    }
+
+    /** Whether {@link #copyValues} may copy raw memory; the per-float path is kept for big-endian hosts. */
+    static final boolean BULK_COPY = UnsafeMemory.IS_LITTLE_ENDIAN;
+    private static final Memory MEMORY = UnsafeMemory.MEMORY;
+    private static final long FLOAT_BASE = MEMORY.arrayBaseOffset(float[].class);
 
     /**
      * Inserts or replaces one record under the segment's write lock, bounded by {@code lockNanos}.
