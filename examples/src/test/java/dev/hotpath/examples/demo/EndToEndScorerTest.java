@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotpath.cache.FeatureReader;
+import dev.hotpath.cache.ReaderOptions;
 import dev.hotpath.examples.FraudScoring;
 import dev.hotpath.formats.ModelLoader;
 import dev.hotpath.scoring.Model;
@@ -21,12 +22,15 @@ import dev.hotpath.shadow.log.LogRecordVisitor;
 import dev.hotpath.shadow.log.ShadowLogReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -77,8 +81,14 @@ class EndToEndScorerTest {
         OnnxLogisticExport.write(onnxFile, DemoData.FEATURES, fill, weights, -2f);
         onnxShadow = ModelLoader.load(onnxFile);
         Files.copy(onnxFile, dir.resolve("challenger.onnx"));
-        cards = FeatureReader.open(cache, ViewWriterMain.view("card", EntityValues.CARD_FEATURES));
-        merchants = FeatureReader.open(cache, ViewWriterMain.view("merchant", EntityValues.MERCHANT_FEATURES));
+        // These tests check exact assembly, not the read budget: with the default 200 µs budget, a reader whose lock
+        // CAS races another reader's and is then descheduled (4 request threads and the shadow agents on 2 vCPUs)
+        // legitimately gets LOCK_TIMEOUT and defaults. A CI run once saw 2 of 12,000 requests differ, most likely so;
+        // the failure message now names the statuses. feature-cache tests the budget itself.
+        ReaderOptions patient = ReaderOptions.builder().readLockTimeout(Duration.ofSeconds(5)).build();
+        cards = FeatureReader.open(cache, ViewWriterMain.view("card", EntityValues.CARD_FEATURES), patient);
+        merchants = FeatureReader.open(cache, ViewWriterMain.view("merchant", EntityValues.MERCHANT_FEATURES),
+                patient);
     }
 
     @AfterAll
@@ -152,6 +162,7 @@ class EndToEndScorerTest {
         Scorer scorer = scorer(shadow).build();
         Map<Long, float[]> expectedVectors = new ConcurrentHashMap<>();
         AtomicLong mismatches = new AtomicLong();
+        Queue<String> examples = new ConcurrentLinkedQueue<>();
         AtomicLong notFound = new AtomicLong();
         int threads = 4;
         int perThread = 3_000;
@@ -190,14 +201,16 @@ class EndToEndScorerTest {
                         float[] expected = expectedRow(c, m, request);
                         expectedVectors.put(requestId, expected);
                         FeatureStatus cardStatus = res.status(card);
-                        if (cardStatus != (c < EntityValues.CARDS ? FeatureStatus.PRESENT : FeatureStatus.NOT_FOUND)) {
-                            mismatches.incrementAndGet();
+                        float direct = primary.score(expected);
+                        if (cardStatus != (c < EntityValues.CARDS ? FeatureStatus.PRESENT : FeatureStatus.NOT_FOUND)
+                                || Float.floatToRawIntBits(score) != Float.floatToRawIntBits(direct)) {
+                            if (mismatches.incrementAndGet() <= 5) {
+                                examples.add("request " + requestId + ": card " + c + " " + cardStatus + ", merchant "
+                                        + m + " " + res.status(merchant) + ", score " + score + " vs " + direct);
+                            }
                         }
                         if (cardStatus == FeatureStatus.NOT_FOUND) {
                             notFound.incrementAndGet();
-                        }
-                        if (Float.floatToRawIntBits(score) != Float.floatToRawIntBits(primary.score(expected))) {
-                            mismatches.incrementAndGet();
                         }
                     }
                 }));
@@ -209,7 +222,7 @@ class EndToEndScorerTest {
             pool.shutdownNow();
             shadow.close();
         }
-        assertEquals(0, mismatches.get(), "scores or statuses that differ from direct scoring");
+        assertEquals(0, mismatches.get(), "scores or statuses that differ from direct scoring: " + examples);
         assertTrue(notFound.get() > 0, "unknown cards were exercised");
         assertEquals(threads * perThread, scorer.metrics().requests());
 
