@@ -209,7 +209,10 @@ final class MapHandle implements AutoCloseable {
                                      int dimension, int recordSize, long ttlMillis, LongSupplier clock,
                                      float[] dst, int offset, long[] times) {
         try (ExternalMapQueryContext<K, byte[], ?> c = map.queryContext(key)) {
-            if (!c.readLock().tryLock(lockNanos, TimeUnit.NANOSECONDS)) {
+            // Chronicle's timed read lock gives up as soon as its deadline has passed, also when the thread was merely
+            // descheduled after a lost CAS race with another reader: one more immediate attempt turns that into a
+            // read, while a lock really held or awaited by a writer still fails at once.
+            if (!c.readLock().tryLock(lockNanos, TimeUnit.NANOSECONDS) && !c.readLock().tryLock()) {
                 return ReadStatus.LOCK_TIMEOUT;
             }
             MapEntry<K, byte[]> e = c.entry();
