@@ -44,6 +44,15 @@ final class ReportFixtures {
         }
     }
 
+    /**
+     * One COUNTERS interval at {@code time} without drops: the run's ({@code accepted} of as many offered) and
+     * shadow 2's ({@code received} queued for it).
+     */
+    static void counters(ShadowLogWriter w, long time, long accepted, long received) {
+        w.appendCounters(time, ShadowLogFormat.SCOPE_GLOBAL, global(accepted, accepted, 0));
+        w.appendCounters(time, 2, shadow(received, 0));
+    }
+
     static long[] global(long offered, long accepted, long droppedRingFull) {
         long[] v = new long[ShadowLogFormat.COUNTER_SLOTS];
         v[ShadowLogFormat.G_OFFERED] = offered;

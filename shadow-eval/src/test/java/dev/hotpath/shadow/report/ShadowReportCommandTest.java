@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.hotpath.scoring.ConfigurationException;
-import dev.hotpath.shadow.log.ShadowLogFormat;
 import dev.hotpath.shadow.log.ShadowLogWriter;
 
 class ShadowReportCommandTest {
@@ -30,8 +29,7 @@ class ShadowReportCommandTest {
         ReportFixtures.models(w, 0.9f, 0.9f);
         float[] p = ReportFixtures.primaryGrid();
         ReportFixtures.comparisons(w, p, ReportFixtures.shifted(p, 0.0503f), 0);
-        w.appendCounters(ReportFixtures.T0, ShadowLogFormat.SCOPE_GLOBAL, ReportFixtures.global(1000, 1000, 0));
-        w.appendCounters(ReportFixtures.T0, 2, ReportFixtures.shadow(1000, 0));
+        ReportFixtures.counters(w, ReportFixtures.T0, 1000, 1000);
         w.close();
         return logDir;
     }

@@ -37,8 +37,7 @@ class ShadowReportTest {
         ReportFixtures.models(w, 0.9f, 0.9f);
         float[] p = ReportFixtures.primaryGrid();
         ReportFixtures.comparisons(w, p, ReportFixtures.shifted(p, 0.0503f), 0);
-        w.appendCounters(T0 + 1, ShadowLogFormat.SCOPE_GLOBAL, ReportFixtures.global(1000, 1000, 0));
-        w.appendCounters(T0 + 1, 2, ReportFixtures.shadow(1000, 0));
+        ReportFixtures.counters(w, T0 + 1, 1000, 1000);
         w.close();
         return ShadowReport.builder().addLog(dir).gates(gates).clock(FIXED).build();
     }
@@ -101,8 +100,7 @@ class ShadowReportTest {
         ReportFixtures.models(w, 0.9f, 0.9f);
         float[] p = ReportFixtures.primaryGrid();
         ReportFixtures.comparisons(w, p, p, 0);
-        w.appendCounters(T0, ShadowLogFormat.SCOPE_GLOBAL, ReportFixtures.global(1000, 1000, 0));
-        w.appendCounters(T0, 2, ReportFixtures.shadow(1000, 0));
+        ReportFixtures.counters(w, T0, 1000, 1000);
         w.close();
         ShadowReport r = ShadowReport.builder().addLog(dir).build();
         ShadowComparison c = r.comparison(2);
@@ -124,8 +122,7 @@ class ShadowReportTest {
         ReportFixtures.models(w, 0.5f, 0.5f);
         float[] p = ReportFixtures.primaryGrid();
         ReportFixtures.comparisons(w, p, p, 0);
-        w.appendCounters(T0, ShadowLogFormat.SCOPE_GLOBAL, ReportFixtures.global(2000, 2000, 0));
-        w.appendCounters(T0, 2, ReportFixtures.shadow(1000, 0));
+        ReportFixtures.counters(w, T0, 2000, 1000);
         w.close();
         ShadowComparison c = ShadowReport.builder().addLog(dir).build().comparison(2);
         assertEquals(2000, c.coverage().accepted());
