@@ -8,8 +8,9 @@ import java.time.Duration;
  * Main class of the writer process in the multi-process tests (runs in a child JVM).
  *
  * <ul>
- *   <li>{@code continuous DIR VIEW KEYS MILLIS STOPFILE}: upserts self-checking vectors ({@link #pattern})
- *       round-robin over KEYS entities until STOPFILE exists (or MILLIS ms passed), printing {@code READY} first and
+ *   <li>{@code continuous DIR VIEW KEYS MILLIS STOPFILE MIN_UPSERTS}: upserts self-checking vectors
+ *       ({@link #pattern}) round-robin over KEYS entities until STOPFILE exists and at least MIN_UPSERTS were
+ *       written (or MILLIS ms passed), printing {@code READY} first and
  *       {@code DONE <upserts> <worst upsert µs>} at the end.</li>
  *   <li>{@code crash DIR VIEW KEYS CRASH_AT}: writes batches of all KEYS entities, version after version; when the
  *       CRASH_AT-th record overall has been written (inside its segment's write lock) it prints
@@ -70,7 +71,11 @@ public final class WriterChildMain {
                     ids[k] = "e" + k;
                 }
                 Path stopFile = Path.of(args[5]);
-                while (System.nanoTime() < until && ((n & 4095) != 0 || !Files.exists(stopFile))) {
+                long minUpserts = Long.parseLong(args[6]);
+                // The stop file is honoured only once MIN_UPSERTS were written: a parent on a loaded box may have
+                // its reads long before this process had its share of the CPU.
+                while (System.nanoTime() < until
+                        && ((n & 4095) != 0 || n < minUpserts || !Files.exists(stopFile))) {
                     version = (version + 1) % 8_000_000;
                     int k = version % keys;
                     pattern(v, k, version);
