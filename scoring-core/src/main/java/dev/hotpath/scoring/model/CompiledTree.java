@@ -25,6 +25,8 @@ final class CompiledTree {
     final float weight;
     final int depth;
     final boolean hasCategorical;
+    /** LightGBM semantics (double thresholds, missing types, bitsets, double and linear leaves), else {@code null}. */
+    final LightgbmSplits lightgbm;
 
     private CompiledTree(int n, int leafSize, int group, float weight, int depth, boolean hasCategorical) {
         this.feature = new int[n];
@@ -38,6 +40,26 @@ final class CompiledTree {
         this.weight = weight;
         this.depth = depth;
         this.hasCategorical = hasCategorical;
+        this.lightgbm = null;
+    }
+
+    /**
+     * A LightGBM tree: {@code base}'s structure with LightGBM's semantics. Its {@code threshold}s are the strict float
+     * thresholds of {@link LightgbmSplits#strictFloatThreshold}; the XGBoost {@code categories} are not used.
+     */
+    CompiledTree(CompiledTree base, LightgbmSplits lightgbm) {
+        this.feature = base.feature;
+        this.threshold = base.threshold;
+        this.right = base.right;
+        this.defaultLeft = base.defaultLeft;
+        this.categories = null;
+        this.leafVector = null;
+        this.leafSize = 1;
+        this.group = base.group;
+        this.weight = 1.0f;
+        this.depth = base.depth;
+        this.hasCategorical = lightgbm.hasCategorical();
+        this.lightgbm = lightgbm;
     }
 
     int size() {

@@ -17,15 +17,17 @@ import java.lang.invoke.MethodType;
  * block: one constant per block, no per-node child pointers. Each entry is two ints:
  * <pre>
  *   nodes[2g]     = byte offset of the node's feature in the scratch row (array base included)
- *   nodes[2g + 1] = floatToRawIntBits(threshold)            (level D: the leaf value)
+ *   nodes[2g + 1] = floatToRawIntBits(threshold)            (level D: the leaf value, or for LightGBM trees
+ *                                                             its index in the double leaf table)
  * </pre>
  * A leaf shallower than {@code D} becomes a padding node whose two subtrees both end in copies of the leaf value, so
  * whichever way the padding node sends a row, the same leaf is reached. Every tree of a block is therefore stepped
  * exactly {@code D} times.
  *
  * <h2>Compare</h2>
- * As in {@link InterleavedTreeLayout}: the row is copied into scratch twice (missing values as {@code +Inf} and as
- * {@code -Inf}, {@code -0} as {@code +0}); a node reads the copy that sends missing values its default way, and
+ * As in {@link InterleavedTreeLayout}: the row is copied into scratch once per {@link RowCopies} kind (for XGBoost:
+ * missing values as {@code +Inf} and as {@code -Inf}, {@code -0} as {@code +0}); a node reads the copy that sends
+ * missing values its default way, and
  * {@code x < threshold} is the sign bit of {@code x - threshold} (exact for finite thresholds and non-NaN
  * {@code x}). Comparing integer order keys instead (an int whose signed order is the float order) was measured
  * slower in JMH (fraud model 4.5 vs 3.8 µs per row), although it looks shorter on paper.
@@ -35,15 +37,16 @@ import java.lang.invoke.MethodType;
  * constant method handles that the JIT inlines). The reads stay in range by construction, checked when the layout
  * is compiled: a traversal starts at level-0 entry {@code k < B} of its block, each step moves from level {@code d}
  * to level {@code d + 1} of the same block (the child index is {@code 2p + B + r} with {@code r} in {0, 1}), exactly
- * {@code D} steps are taken, and every stored byte offset lies inside the {@code 2F}-float scratch row that
+ * {@code D} steps are taken, and every stored byte offset lies inside the {@code copies × F}-float scratch row that
  * {@link BaseModel} allocates with {@link #scratchRowLength()}. {@code PerfectLayoutParityTest} replays the same
  * arithmetic with checked array reads and asserts every index. When {@code Unsafe} is unavailable, on JDK 23 and
  * later (where its memory access is deprecated for removal), or with {@code -Dhotpath.scoring.unsafe=false}, this
  * layout is not used and {@link TreeEnsemble} falls back to {@link InterleavedTreeLayout}.
  *
  * <h2>Exactness</h2>
- * Leaf values are added in tree order, in float, times the DART weight when there is one, exactly as the reference
- * walker adds them. Used only when exact: numerical splits, finite thresholds, scalar leaves.
+ * Leaf values are added in tree order, in float, times the DART weight when there is one (LightGBM trees: in double,
+ * from the double leaf table), exactly as the reference walker adds them. Used only when exact: numerical splits,
+ * finite thresholds, scalar leaves, no linear leaves.
  *
  * <p>Immutable and thread-safe; allocation-free (the scratch row is supplied by the caller).
  */
@@ -71,9 +74,9 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
     private final int[] blockStart;   // first entry of each block
     private final int[] blockDepth;   // D per block
 
-    private PerfectTreeLayout(CompiledTree[] trees, int numFeatures, int[] nodes, int[] blockStart,
-                              int[] blockDepth) {
-        super(trees, numFeatures, BATCH_BLOCKS);
+    private PerfectTreeLayout(CompiledTree[] trees, int numFeatures, RowCopies copies, double[] leaves64, int[] nodes,
+                              int[] blockStart, int[] blockDepth) {
+        super(trees, numFeatures, BATCH_BLOCKS, copies, leaves64);
         this.nodes = nodes;
         this.blockStart = blockStart;
         this.blockDepth = blockDepth;
@@ -89,12 +92,13 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
      *     {@link #available()} is false
      */
     static PerfectTreeLayout tryCompile(CompiledTree[] trees, int numFeatures) {
-        if (!Mem.AVAILABLE || Mem.FLOAT_BASE + 8L * numFeatures + 8 > Integer.MAX_VALUE) {
+        RowCopies copies = RowCopies.of(trees);
+        if (!Mem.AVAILABLE || Mem.FLOAT_BASE + 4L * copies.count() * numFeatures + 8 > Integer.MAX_VALUE) {
             return null;
         }
         long realNodes = 0;
         for (CompiledTree t : trees) {
-            if (t.hasCategorical || t.leafSize != 1 || t.depth > MAX_DEPTH) {
+            if (!supports(t) || t.depth > MAX_DEPTH) {
                 return null;
             }
             for (int n = 0; n < t.size(); n++) {
@@ -126,52 +130,68 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
             return null;
         }
         int[] nodes = new int[(int) (2 * entries)];
+        DoubleLeaves leaves = lightgbm(trees) ? new DoubleLeaves() : null;
+        Filler filler = new Filler(nodes, copies, leaves, numFeatures);
         for (int t = 0; t < trees.length; t++) {
             int b = t / BLOCK;
             int size = Math.min(BLOCK, trees.length - b * BLOCK);
-            fill(trees[t], 0, 0, 0, t % BLOCK, size, blockStart[b], blockDepth[b], numFeatures, nodes);
+            filler.fill(trees[t], 0, 0, 0, t % BLOCK, size, blockStart[b], blockDepth[b]);
         }
-        return new PerfectTreeLayout(trees, numFeatures, nodes, blockStart, blockDepth);
+        return new PerfectTreeLayout(trees, numFeatures, copies, leaves == null ? null : leaves.values(), nodes,
+                blockStart, blockDepth);
     }
 
-    /** Writes node {@code n} of tree {@code t} at level {@code d}, position {@code j}, and its subtrees. */
-    private static void fill(CompiledTree t, int n, int d, int j, int k, int size, int start, int depth,
-                             int numFeatures, int[] nodes) {
-        int g = start + size * ((1 << d) - 1) + k * (1 << d) + j;
-        if (d == depth) {
-            // Only leaves reach the last level; their value keeps its exact bits (a -0 leaf matters).
-            nodes[2 * g] = (int) Mem.FLOAT_BASE;
-            nodes[2 * g + 1] = Float.floatToRawIntBits(t.threshold[n]);
-            return;
+    /** Writes trees into the entries. */
+    private static final class Filler {
+        private final int[] nodes;
+        private final RowCopies copies;
+        private final DoubleLeaves leaves;
+        private final int numFeatures;
+
+        Filler(int[] nodes, RowCopies copies, DoubleLeaves leaves, int numFeatures) {
+            this.nodes = nodes;
+            this.copies = copies;
+            this.leaves = leaves;
+            this.numFeatures = numFeatures;
         }
-        if (t.isLeaf(n)) {
-            // Padding: both ways lead to copies of this leaf, so its feature and threshold do not matter.
-            nodes[2 * g] = (int) Mem.FLOAT_BASE;
-            nodes[2 * g + 1] = 0;
-            fill(t, n, d + 1, 2 * j, k, size, start, depth, numFeatures, nodes);
-            fill(t, n, d + 1, 2 * j + 1, k, size, start, depth, numFeatures, nodes);
-            return;
+
+        /** Writes node {@code n} of tree {@code t} at level {@code d}, position {@code j}, and its subtrees. */
+        void fill(CompiledTree t, int n, int d, int j, int k, int size, int start, int depth) {
+            int g = start + size * ((1 << d) - 1) + k * (1 << d) + j;
+            if (d == depth) {
+                // Only leaves reach the last level; a float value keeps its exact bits (a -0 leaf matters).
+                nodes[2 * g] = (int) Mem.FLOAT_BASE;
+                nodes[2 * g + 1] = leaves == null ? Float.floatToRawIntBits(t.threshold[n]) : leaves.slot(t, n);
+                return;
+            }
+            if (t.isLeaf(n)) {
+                // Padding: both ways lead to copies of this leaf, so its feature and threshold do not matter.
+                nodes[2 * g] = (int) Mem.FLOAT_BASE;
+                nodes[2 * g + 1] = 0;
+                fill(t, n, d + 1, 2 * j, k, size, start, depth);
+                fill(t, n, d + 1, 2 * j + 1, k, size, start, depth);
+                return;
+            }
+            nodes[2 * g] = (int) Mem.FLOAT_BASE + 4 * copies.column(t, n, numFeatures);
+            nodes[2 * g + 1] = Float.floatToRawIntBits(t.threshold[n] + 0.0f);
+            fill(t, n + 1, d + 1, 2 * j, k, size, start, depth);
+            fill(t, t.right[n], d + 1, 2 * j + 1, k, size, start, depth);
         }
-        int column = t.defaultLeft[n] ? numFeatures + t.feature[n] : t.feature[n];
-        nodes[2 * g] = (int) Mem.FLOAT_BASE + 4 * column;
-        nodes[2 * g + 1] = Float.floatToRawIntBits(t.threshold[n] + 0.0f);
-        fill(t, n + 1, d + 1, 2 * j, k, size, start, depth, numFeatures, nodes);
-        fill(t, t.right[n], d + 1, 2 * j + 1, k, size, start, depth, numFeatures, nodes);
     }
 
     @Override
     int scratchRowLength() {
-        return 2 * numFeatures;
+        return copies.count() * numFeatures;
     }
 
-    /** The two missing-value copies of row {@code x[off..]} (see the class comment). */
+    /** The copies of row {@code x[off..]} the nodes read (see {@link RowCopies}). */
     @Override
     void prepare(float[] x, int off, float[] row) {
-        fillMissingValueCopies(x, off, numFeatures, row);
+        copies.fill(x, off, numFeatures, row);
     }
 
     @Override
-    float block(int b, float[] row, float m, float[] out, int outOff) {
+    double block(int b, float[] row, double m, double[] out, int outOff) {
         final int[] nd = nodes;
         int t = b * BLOCK;
         long p = blockStart[b];
@@ -197,8 +217,8 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
                 g7 = 2 * g7 + c - lessThan(nd, row, g7);
             }
             if (out == null && weight == null) {
-                return m + leaf(nd, g0) + leaf(nd, g1) + leaf(nd, g2) + leaf(nd, g3) + leaf(nd, g4) + leaf(nd, g5)
-                        + leaf(nd, g6) + leaf(nd, g7);
+                return add8(m, leaf(nd, g0), leaf(nd, g1), leaf(nd, g2), leaf(nd, g3), leaf(nd, g4), leaf(nd, g5),
+                        leaf(nd, g6), leaf(nd, g7));
             }
             m = add(m, out, outOff, t, leaf(nd, g0));
             m = add(m, out, outOff, t + 1, leaf(nd, g1));
@@ -229,8 +249,9 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
         return Float.floatToRawIntBits(x - thr) >>> 31;
     }
 
-    private static float leaf(int[] nd, long g) {
-        return Mem.getFloat(nd, Mem.INT_BASE + (g << 3) + 4);
+    /** The leaf entry: float bits of the value, or its index in {@code leaves64}. */
+    private static int leaf(int[] nd, long g) {
+        return Mem.getInt(nd, Mem.INT_BASE + (g << 3) + 4);
     }
 
     // ---- test support: the same traversal with checked array reads -------------------------------------------
@@ -240,7 +261,7 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
      * entry stays in its tree's level of its block and the feature offset inside the scratch row. Test-only: proves
      * the unchecked reads never leave their arrays.
      */
-    void checkedMargins(float[] x, int off, float[] m, int mOff) {
+    void checkedMargins(float[] x, int off, double[] m, int mOff) {
         float[] row = new float[scratchRowLength()];
         prepare(x, off, row);
         for (int t = 0; t < numTrees; t++) {
@@ -264,8 +285,7 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
             int depth = blockDepth[b];
             long leafStart = p + (long) size * ((1L << depth) - 1) + (long) k * (1L << depth);
             check(g >= leafStart && g < leafStart + (1L << depth) && g < end, "leaf entry", g, t, depth);
-            float leaf = Float.intBitsToFloat(nodes[(int) (2 * g + 1)]);
-            m[mOff + group[t]] += weight == null ? leaf : leaf * weight[t];
+            add(0, m, mOff, t, nodes[(int) (2 * g + 1)]);
         }
     }
 

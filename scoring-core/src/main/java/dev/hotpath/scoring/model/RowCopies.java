@@ -1,0 +1,155 @@
+package dev.hotpath.scoring.model;
+
+/**
+ * The copies of a row that the fast layouts write into scratch before traversal, so that every node decides with one
+ * plain {@code x < threshold} and no test for missing values. Each copy replaces the values a node rule treats
+ * specially by a value that plain comparison routes the same way: {@code -Inf} goes left and {@code +Inf} goes right
+ * of every finite threshold, and {@code 0} compares as zero. A node reads its feature from the copy of its kind.
+ *
+ * <table>
+ *   <caption>Copy kinds</caption>
+ *   <tr><th>kind</th><th>node rule</th><th>NaN becomes</th><th>|x| &lt;= 1e-35f becomes</th></tr>
+ *   <tr><td>{@link #XGBOOST_RIGHT}</td><td>XGBoost, missing goes right</td><td>+Inf</td><td>x (-0 as +0)</td></tr>
+ *   <tr><td>{@link #XGBOOST_LEFT}</td><td>XGBoost, missing goes left</td><td>-Inf</td><td>x (-0 as +0)</td></tr>
+ *   <tr><td>{@link #LIGHTGBM_NONE}</td><td>LightGBM missing type None</td><td>0</td><td>0</td></tr>
+ *   <tr><td>{@link #LIGHTGBM_ZERO_LEFT}</td><td>type Zero, default left</td><td>-Inf</td><td>-Inf</td></tr>
+ *   <tr><td>{@link #LIGHTGBM_ZERO_RIGHT}</td><td>type Zero, default right</td><td>+Inf</td><td>+Inf</td></tr>
+ *   <tr><td>{@link #LIGHTGBM_NAN_LEFT}</td><td>type NaN, default left</td><td>-Inf</td><td>0</td></tr>
+ *   <tr><td>{@link #LIGHTGBM_NAN_RIGHT}</td><td>type NaN, default right</td><td>+Inf</td><td>0</td></tr>
+ * </table>
+ * XGBoost ensembles always use the two XGBoost copies (in that order); LightGBM ensembles use the kinds their nodes
+ * need, in the order of this table. Copy {@code c} occupies scratch columns {@code [c*F, (c+1)*F)}.
+ *
+ * <p>Immutable and thread-safe; {@link #fill} allocates nothing.
+ */
+final class RowCopies {
+    static final int XGBOOST_RIGHT = 0;
+    static final int XGBOOST_LEFT = 1;
+    static final int LIGHTGBM_NONE = 2;
+    static final int LIGHTGBM_ZERO_LEFT = 3;
+    static final int LIGHTGBM_ZERO_RIGHT = 4;
+    static final int LIGHTGBM_NAN_LEFT = 5;
+    static final int LIGHTGBM_NAN_RIGHT = 6;
+    private static final int KINDS = 7;
+
+    static final RowCopies XGBOOST = new RowCopies(new int[] {XGBOOST_RIGHT, XGBOOST_LEFT});
+
+    private final int[] kinds;
+    /** Copy index of each kind, -1 when unused. */
+    private final int[] copyOfKind = new int[KINDS];
+    private final boolean xgboost;
+
+    private RowCopies(int[] kinds) {
+        this.kinds = kinds;
+        java.util.Arrays.fill(copyOfKind, -1);
+        for (int c = 0; c < kinds.length; c++) {
+            copyOfKind[kinds[c]] = c;
+        }
+        this.xgboost = kinds.length == 2 && kinds[0] == XGBOOST_RIGHT && kinds[1] == XGBOOST_LEFT;
+    }
+
+    /** The copies the numerical nodes of these trees read: {@link #XGBOOST} unless they are LightGBM trees. */
+    static RowCopies of(CompiledTree[] trees) {
+        boolean[] used = new boolean[KINDS];
+        boolean lightgbm = false;
+        for (CompiledTree t : trees) {
+            if (t.lightgbm == null) {
+                continue;
+            }
+            lightgbm = true;
+            for (int n = 0; n < t.size(); n++) {
+                if (!t.isLeaf(n)) {
+                    used[kindOf(t, n)] = true;
+                }
+            }
+        }
+        if (!lightgbm) {
+            return XGBOOST;
+        }
+        int count = 0;
+        for (boolean u : used) {
+            count += u ? 1 : 0;
+        }
+        int[] kinds = new int[Math.max(count, 1)];
+        kinds[0] = LIGHTGBM_NONE; // single-leaf trees only: one (unread) copy
+        int c = 0;
+        for (int k = 0; k < KINDS; k++) {
+            if (used[k]) {
+                kinds[c++] = k;
+            }
+        }
+        return new RowCopies(kinds);
+    }
+
+    /** The copy kind numerical node {@code n} of {@code t} reads. */
+    static int kindOf(CompiledTree t, int n) {
+        if (t.lightgbm == null) {
+            return t.defaultLeft[n] ? XGBOOST_LEFT : XGBOOST_RIGHT;
+        }
+        switch (t.lightgbm.missingType[n]) {
+            case LightgbmSplits.MISSING_ZERO:
+                return t.defaultLeft[n] ? LIGHTGBM_ZERO_LEFT : LIGHTGBM_ZERO_RIGHT;
+            case LightgbmSplits.MISSING_NAN:
+                return t.defaultLeft[n] ? LIGHTGBM_NAN_LEFT : LIGHTGBM_NAN_RIGHT;
+            default:
+                return LIGHTGBM_NONE;
+        }
+    }
+
+    /** @return the number of copies; the scratch row holds {@code count() * F} values (plus any sentinel) */
+    int count() {
+        return kinds.length;
+    }
+
+    /** @return the scratch column numerical node {@code n} of {@code t} reads */
+    int column(CompiledTree t, int n, int numFeatures) {
+        return copyOfKind[kindOf(t, n)] * numFeatures + t.feature[n];
+    }
+
+    /** Writes the copies of row {@code x[off..off+f)} into {@code row[0 .. count()*f)}. */
+    void fill(float[] x, int off, int f, float[] row) {
+        if (xgboost) {
+            BlockedTreeLayout.fillMissingValueCopies(x, off, f, row);
+            return;
+        }
+        for (int c = 0; c < kinds.length; c++) {
+            fillLightgbm(kinds[c], x, off, f, row, c * f);
+        }
+    }
+
+    private static void fillLightgbm(int kind, float[] x, int off, int f, float[] row, int base) {
+        final float z = LightgbmSplits.ZERO_THRESHOLD;
+        final float inf = Float.POSITIVE_INFINITY;
+        switch (kind) {
+            case LIGHTGBM_ZERO_LEFT:
+                for (int j = 0; j < f; j++) {
+                    float v = x[off + j];
+                    row[base + j] = v != v || Math.abs(v) <= z ? -inf : v;
+                }
+                return;
+            case LIGHTGBM_ZERO_RIGHT:
+                for (int j = 0; j < f; j++) {
+                    float v = x[off + j];
+                    row[base + j] = v != v || Math.abs(v) <= z ? inf : v;
+                }
+                return;
+            case LIGHTGBM_NAN_LEFT:
+                for (int j = 0; j < f; j++) {
+                    float v = x[off + j];
+                    row[base + j] = v != v ? -inf : Math.abs(v) <= z ? 0f : v;
+                }
+                return;
+            case LIGHTGBM_NAN_RIGHT:
+                for (int j = 0; j < f; j++) {
+                    float v = x[off + j];
+                    row[base + j] = v != v ? inf : Math.abs(v) <= z ? 0f : v;
+                }
+                return;
+            default: // LIGHTGBM_NONE
+                for (int j = 0; j < f; j++) {
+                    float v = x[off + j];
+                    row[base + j] = v != v || Math.abs(v) <= z ? 0f : v;
+                }
+        }
+    }
+}
