@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotpath.formats.lightgbm.LgbmData.Label;
 import dev.hotpath.scoring.Model;
+import dev.hotpath.scoring.model.TreeEnsemble;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * fresh rows, every edge value (NaN, ±0, tiny values, ±Infinity, negative and non-integer categories, huge values)
  * in every feature, and the floats at and around every numerical threshold — Hotpath's margins are LightGBM's raw
  * scores rounded to float and its outputs LightGBM's predictions rounded to float, bit for bit, on the single-row,
- * multi-output and batch entry points. One case per model kind the reader supports.
+ * multi-output and batch entry points, on the evaluator Hotpath chooses (a fast layout wherever the trees allow) and on
+ * the reference walker. One case per model kind the reader supports.
  */
 class LightgbmParityTest {
     private static final int TRAIN_ROWS = 2000;
@@ -75,7 +77,10 @@ class LightgbmParityTest {
                                        int iterations) {
         Lgbm.Data train = LgbmData.data(TRAIN_ROWS, 17, label);
         String text = Lgbm.train(train, datasetParams, params, iterations);
-        assertParity(name, text, LightgbmOptions.defaults(), 0, -1);
+        String evaluator = assertParity(name, text, LightgbmOptions.defaults(), 0, -1);
+        if (!datasetParams.contains("categorical") && !params.contains("linear")) {
+            assertTrue(!evaluator.equals("reference"), name + " should use a fast evaluator, uses " + evaluator);
+        }
     }
 
     @ParameterizedTest(name = "custom objective")
@@ -91,16 +96,26 @@ class LightgbmParityTest {
     }
 
     /**
-     * Compares Hotpath's model read from {@code text} with LightGBM's predictions of the same iterations.
+     * Compares Hotpath's model read from {@code text} with LightGBM's predictions of the same iterations, on the
+     * evaluator Hotpath chose and on the reference walker.
      *
-     * @return the number of rows compared
+     * @return the evaluator Hotpath chose
      */
-    static int assertParity(String name, String text, LightgbmOptions options, int startIteration, int numIteration) {
+    static String assertParity(String name, String text, LightgbmOptions options, int startIteration,
+                               int numIteration) {
         float[] rows = LgbmData.testRows(TEST_ROWS, 99, text);
         int n = rows.length / LgbmData.F;
         double[] raw = Lgbm.predict(text, rows, n, LgbmData.F, true, startIteration, numIteration);
         double[] normal = Lgbm.predict(text, rows, n, LgbmData.F, false, startIteration, numIteration);
-        Model model = LightgbmReader.read(text.getBytes(StandardCharsets.UTF_8), name, options);
+        TreeEnsemble model = (TreeEnsemble) LightgbmReader.read(text.getBytes(StandardCharsets.UTF_8), name, options);
+        assertParity(name + " (" + model.evaluator() + ")", model, rows, n, raw, normal);
+        if (!model.evaluator().equals("reference")) {
+            assertParity(name + " (reference)", model.withReferenceEvaluator(), rows, n, raw, normal);
+        }
+        return model.evaluator();
+    }
+
+    private static void assertParity(String name, Model model, float[] rows, int n, double[] raw, double[] normal) {
         int k = model.numOutputs();
         assertEquals(n * k, raw.length, name + ": LightGBM's raw score count");
         assertEquals(k, model.numMarginOutputs(), name);
@@ -130,7 +145,6 @@ class LightgbmParityTest {
         for (int i = 0; i < n * k; i++) {
             assertBits((float) raw[i], batch[i], name, "batch raw score", i / k, i % k, null, raw[i]);
         }
-        return n;
     }
 
     private static void assertBits(float expected, float actual, String name, String what, int row, int output,

@@ -62,22 +62,16 @@ abstract class BlockedTreeLayout {
     }
 
     /**
-     * Whether a fast layout can evaluate {@code t} exactly: scalar leaves and no categorical split; for LightGBM
-     * trees also no linear leaves and finite strict thresholds (so that {@code x - threshold} has the sign of the
-     * comparison).
+     * Whether a fast layout can evaluate {@code t} exactly: scalar leaves, no categorical split, no linear leaves
+     * (LightGBM), and a finite float threshold for every node (so that {@code x - threshold} has the sign of the
+     * comparison; see {@link RowCopies#threshold}).
      */
     static boolean supports(CompiledTree t) {
-        if (t.hasCategorical || t.leafSize != 1) {
-            return false;
-        }
-        if (t.lightgbm == null) {
-            return true;
-        }
-        if (t.lightgbm.isLinear()) {
+        if (t.hasCategorical || t.leafSize != 1 || (t.lightgbm != null && t.lightgbm.isLinear())) {
             return false;
         }
         for (int n = 0; n < t.size(); n++) {
-            if (!t.isLeaf(n) && !Float.isFinite(t.threshold[n])) {
+            if (!t.isLeaf(n) && !Float.isFinite(RowCopies.threshold(t, n))) {
                 return false;
             }
         }

@@ -77,9 +77,9 @@ final class InterleavedTreeLayout extends BlockedTreeLayout {
                 return null;
             }
             for (int n = 0; n < t.size(); n++) {
-                float v = t.threshold[n];
-                // A LightGBM leaf entry holds an index (a finite float's bits), not the value.
-                if ((Float.isNaN(v) || Float.isInfinite(v)) && !(lightgbm && t.isLeaf(n))) {
+                // A leaf stays in place only if +Inf (the sentinel) minus its entry is positive: a float leaf must
+                // be finite; a LightGBM leaf entry holds an index (a finite float's bits), not the value.
+                if (t.isLeaf(n) && !lightgbm && !Float.isFinite(t.threshold[n])) {
                     return null;
                 }
                 if (!t.isLeaf(n) && 2L * (t.right[n] - n - 1) > Short.MAX_VALUE) {
@@ -111,7 +111,7 @@ final class InterleavedTreeLayout extends BlockedTreeLayout {
                     int column = copies.column(t, n, numFeatures);
                     int rightDelta = 2 * (t.right[n] - n - 1);
                     nodes[i] = (rightDelta << 16) | column;
-                    nodes[i + 1] = Float.floatToRawIntBits(t.threshold[n] + 0.0f);
+                    nodes[i + 1] = Float.floatToRawIntBits(RowCopies.threshold(t, n));
                 }
             }
             pos += 2 * t.size();

@@ -101,11 +101,6 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
             if (!supports(t) || t.depth > MAX_DEPTH) {
                 return null;
             }
-            for (int n = 0; n < t.size(); n++) {
-                if (!t.isLeaf(n) && !Float.isFinite(t.threshold[n])) {
-                    return null;
-                }
-            }
             realNodes += t.size();
         }
         int numBlocks = (trees.length + BLOCK - 1) / BLOCK;
@@ -173,7 +168,7 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
                 return;
             }
             nodes[2 * g] = (int) Mem.FLOAT_BASE + 4 * copies.column(t, n, numFeatures);
-            nodes[2 * g + 1] = Float.floatToRawIntBits(t.threshold[n] + 0.0f);
+            nodes[2 * g + 1] = Float.floatToRawIntBits(RowCopies.threshold(t, n));
             fill(t, n + 1, d + 1, 2 * j, k, size, start, depth);
             fill(t, t.right[n], d + 1, 2 * j + 1, k, size, start, depth);
         }

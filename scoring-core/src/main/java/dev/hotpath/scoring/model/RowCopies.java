@@ -16,7 +16,15 @@ package dev.hotpath.scoring.model;
  *   <tr><td>{@link #LIGHTGBM_ZERO_RIGHT}</td><td>type Zero, default right</td><td>+Inf</td><td>+Inf</td></tr>
  *   <tr><td>{@link #LIGHTGBM_NAN_LEFT}</td><td>type NaN, default left</td><td>-Inf</td><td>0</td></tr>
  *   <tr><td>{@link #LIGHTGBM_NAN_RIGHT}</td><td>type NaN, default right</td><td>+Inf</td><td>0</td></tr>
+ *   <tr><td>{@link #LIGHTGBM_IS_NAN}</td><td>threshold {@code inf}, type None or NaN</td><td>1</td><td>0 (any
+ *       other value: 0)</td></tr>
+ *   <tr><td>{@link #LIGHTGBM_IS_ZERO_OR_NAN}</td><td>threshold {@code inf}, type Zero</td><td>1</td><td>1 (any
+ *       other value: 0)</td></tr>
  * </table>
+ * The last two serve LightGBM's {@code threshold=inf} splits (every real model has them: "missing or not" splits
+ * whose non-missing values all go left). No float threshold sends {@code +Inf} left, so such a node reads an
+ * indicator copy instead: 1 for the values its rule treats specially, 0 for all others, with the threshold
+ * {@link #threshold} gives it (0.5 when the special values go right, 2 when everything goes left).
  * XGBoost ensembles always use the two XGBoost copies (in that order); LightGBM ensembles use the kinds their nodes
  * need, in the order of this table. Copy {@code c} occupies scratch columns {@code [c*F, (c+1)*F)}.
  *
@@ -30,7 +38,9 @@ final class RowCopies {
     static final int LIGHTGBM_ZERO_RIGHT = 4;
     static final int LIGHTGBM_NAN_LEFT = 5;
     static final int LIGHTGBM_NAN_RIGHT = 6;
-    private static final int KINDS = 7;
+    static final int LIGHTGBM_IS_NAN = 7;
+    static final int LIGHTGBM_IS_ZERO_OR_NAN = 8;
+    private static final int KINDS = 9;
 
     static final RowCopies XGBOOST = new RowCopies(new int[] {XGBOOST_RIGHT, XGBOOST_LEFT});
 
@@ -86,6 +96,10 @@ final class RowCopies {
         if (t.lightgbm == null) {
             return t.defaultLeft[n] ? XGBOOST_LEFT : XGBOOST_RIGHT;
         }
+        if (t.lightgbm.threshold[n] == Double.POSITIVE_INFINITY) {
+            return t.lightgbm.missingType[n] == LightgbmSplits.MISSING_ZERO ? LIGHTGBM_IS_ZERO_OR_NAN
+                    : LIGHTGBM_IS_NAN;
+        }
         switch (t.lightgbm.missingType[n]) {
             case LightgbmSplits.MISSING_ZERO:
                 return t.defaultLeft[n] ? LIGHTGBM_ZERO_LEFT : LIGHTGBM_ZERO_RIGHT;
@@ -94,6 +108,20 @@ final class RowCopies {
             default:
                 return LIGHTGBM_NONE;
         }
+    }
+
+    /**
+     * The float threshold numerical node {@code n} of {@code t} compares its copy's value with ({@code x < it} goes
+     * left): the node's (strict) threshold with {@code -0} as {@code +0}, or for an indicator copy 0.5 when the
+     * special values go right and 2 when every value goes left.
+     */
+    static float threshold(CompiledTree t, int n) {
+        int kind = kindOf(t, n);
+        if (kind == LIGHTGBM_IS_NAN || kind == LIGHTGBM_IS_ZERO_OR_NAN) {
+            boolean specialGoesRight = t.lightgbm.missingType[n] != LightgbmSplits.MISSING_NONE && !t.defaultLeft[n];
+            return specialGoesRight ? 0.5f : 2f;
+        }
+        return t.threshold[n] + 0.0f;
     }
 
     /** @return the number of copies; the scratch row holds {@code count() * F} values (plus any sentinel) */
@@ -143,6 +171,18 @@ final class RowCopies {
                 for (int j = 0; j < f; j++) {
                     float v = x[off + j];
                     row[base + j] = v != v ? inf : Math.abs(v) <= z ? 0f : v;
+                }
+                return;
+            case LIGHTGBM_IS_NAN:
+                for (int j = 0; j < f; j++) {
+                    float v = x[off + j];
+                    row[base + j] = v != v ? 1f : 0f;
+                }
+                return;
+            case LIGHTGBM_IS_ZERO_OR_NAN:
+                for (int j = 0; j < f; j++) {
+                    float v = x[off + j];
+                    row[base + j] = v != v || Math.abs(v) <= z ? 1f : 0f;
                 }
                 return;
             default: // LIGHTGBM_NONE

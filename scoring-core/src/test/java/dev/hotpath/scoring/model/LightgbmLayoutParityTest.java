@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The fast layouts on LightGBM trees against the reference walker, bit for bit on the double sums: seeded random
  * ensembles grown leaf-wise with every missing type and default direction, thresholds that no float equals, ±kZero,
- * ±0, and rows full of NaN, ±0, tiny values, ±Inf and exact thresholds. Also the exactness argument the layouts rest
- * on: a strict float threshold decides every float exactly as LightGBM's double comparison does.
+ * ±0, ±Inf, and rows full of NaN, ±0, tiny values, ±Inf and exact thresholds. Also the exactness argument the
+ * layouts rest on: a strict float threshold decides every float exactly as LightGBM's double comparison does.
  */
 class LightgbmLayoutParityTest {
 
@@ -135,6 +135,12 @@ class LightgbmLayoutParityTest {
         long checked = 0;
         for (double t : thresholds) {
             float strict = LightgbmSplits.strictFloatThreshold(t);
+            if (strict == Float.POSITIVE_INFINITY) {
+                // Every finite float is at or below the threshold; the layouts refuse such a node (or, for an
+                // infinite threshold, read an indicator copy instead), so the property is not needed there.
+                assertTrue(t >= Float.MAX_VALUE, "threshold " + t);
+                continue;
+            }
             float near = (float) t;
             float[] xs = {near, Math.nextUp(near), Math.nextDown(near), Math.nextUp(Math.nextUp(near)), 0f, -0f,
                 Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -Float.MAX_VALUE,
@@ -148,6 +154,6 @@ class LightgbmLayoutParityTest {
                 checked++;
             }
         }
-        assertTrue(checked > 200_000, "pairs checked: " + checked);
+        assertTrue(checked > 190_000, "pairs checked: " + checked);
     }
 }

@@ -113,14 +113,33 @@ class LightgbmSemanticsTest {
         TreeEnsemble m = model(1, LightgbmTrees.stump(0, 1e30, 8, -1, 1));
         assertRaw(m, 1, Float.POSITIVE_INFINITY);
         assertRaw(m, -1, Float.NEGATIVE_INFINITY);
-        // Infinite thresholds (LightGBM writes them as inf) route through the reference walker.
-        TreeEnsemble inf = model(1, LightgbmTrees.stump(0, Double.POSITIVE_INFINITY, 8, -1, 1));
-        assertEquals("reference", inf.evaluator());
-        assertRaw(inf, -1, Float.POSITIVE_INFINITY);
-        assertRaw(inf, -1, Float.MAX_VALUE);
         TreeEnsemble negInf = model(1, LightgbmTrees.stump(0, Double.NEGATIVE_INFINITY, 8, -1, 1));
         assertRaw(negInf, -1, Float.NEGATIVE_INFINITY);
         assertRaw(negInf, 1, -Float.MAX_VALUE);
+        // A finite double threshold above the float range: only +Inf goes right; the reference walker decides it.
+        TreeEnsemble huge = model(1, LightgbmTrees.stump(0, 1e39, 8, -1, 1));
+        assertEquals("reference", huge.evaluator());
+        assertRaw(huge, -1, Float.MAX_VALUE);
+        assertRaw(huge, 1, Float.POSITIVE_INFINITY);
+    }
+
+    @Test
+    void shouldSendEveryValueLeftOfAnInfiniteThresholdExceptWhatTheMissingTypeSendsTheDefaultWay() {
+        // LightGBM writes threshold=inf for "missing or not" splits; the fast layouts read an indicator copy there.
+        float[] values = {Float.POSITIVE_INFINITY, Float.MAX_VALUE, 1f, 0f, -0f, 1e-36f, -1f, Float.NEGATIVE_INFINITY};
+        for (int dt : new int[] {0, 2, 4, 6, 8, 10}) {
+            TreeEnsemble m = model(1, LightgbmTrees.stump(0, Double.POSITIVE_INFINITY, dt, -1, 1));
+            assertEquals(PerfectTreeLayout.available() ? "perfect" : "interleaved", m.evaluator());
+            int missingType = (dt >> 2) & 3;
+            boolean defaultLeft = (dt & 2) != 0;
+            for (float v : values) {
+                boolean zero = Math.abs(v) <= 1e-35f;
+                boolean toDefault = missingType == 1 && zero;
+                assertRaw(m, toDefault && !defaultLeft ? 1 : -1, v);
+            }
+            boolean nanToDefault = missingType != 0;
+            assertRaw(m, nanToDefault && !defaultLeft ? 1 : -1, NAN);
+        }
     }
 
     @Test

@@ -11,7 +11,8 @@ final class LightgbmTrees {
     /** Thresholds near the places where double and float semantics part: values no float equals, ±kZ, ±0. */
     static final double[] THRESHOLDS = {-3.5, -1.0, -KZ, -0.0, 0.0, KZ, 1e-30, 0.25, 0.5, 1.5000000000000002,
         Math.nextUp(1.0), Math.nextDown(1.0), 0.1, 2.75, 100.00000000000001, 1e30, -Float.MAX_VALUE,
-        Math.nextUp((double) Float.MIN_VALUE), -Math.nextDown((double) 0.3f)};
+        Math.nextUp((double) Float.MIN_VALUE), -Math.nextDown((double) 0.3f), Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY};
 
     /** Decision types of numerical nodes: every missing type, both default directions. */
     static final byte[] NUMERICAL_DECISIONS = {0, 2, 4, 6, 8, 10};
