@@ -4,15 +4,22 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.microsoft.ml.lightgbm.PredictionType;
 import dev.hotpath.bench.data.BenchData;
+import dev.hotpath.bench.data.LightgbmBenchModels;
 import dev.hotpath.bench.data.ModelSpec;
 import dev.hotpath.bench.onnx.OnnxTreeEnsembleWriter;
 import dev.hotpath.formats.ModelLoader;
 import dev.hotpath.scoring.Model;
+import dev.hotpath.scoring.model.TreeEnsemble;
+import io.github.metarank.lightgbm4j.LGBMBooster;
+import io.github.metarank.lightgbm4j.LGBMException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import ml.dmlc.xgboost4j.java.Booster;
@@ -34,7 +41,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One XGBoost model scored by Hotpath, by XGBoost4J itself and by ONNX Runtime, in the same run.
+ * One XGBoost model scored by Hotpath, by XGBoost4J itself and by ONNX Runtime, and its LightGBM counterpart (same
+ * data, trees and depth) scored by Hotpath and by LightGBM itself (lightgbm4j), in the same run.
  *
  * <p>Models ({@link ModelSpec}): {@code small} 100 trees of depth 4 over 30 features, {@code fraud} 500 × depth 6
  * over 200 features, {@code large} 2,000 × depth 8 over 200 features, all {@code binary:logistic}, trained by
@@ -42,7 +50,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Inputs: a pool of 4,096 distinct rows (about 5 % NaN) cycled per invocation, never one constant row, so branch
  * predictors cannot learn the paths. Set-up checks that Hotpath's probabilities equal XGBoost's bit for bit and ONNX
- * Runtime's to within 1e-5 on the whole pool, so a fast but wrong evaluator cannot be measured.
+ * Runtime's to within 1e-5 on the whole pool, and that Hotpath's LightGBM probabilities are LightGBM's rounded to
+ * float, so a fast but wrong evaluator cannot be measured. {@code hotpathLightgbmSingleRow} is compared with
+ * {@code hotpathSingleRow} (the same evaluator on a LightGBM model of the same shape: double thresholds, LightGBM's
+ * missing-value rules and double sums), {@code lightgbm4jSingleRow} with {@code hotpathLightgbmSingleRow}.
  *
  * <p>Per-row figures: {@code hotpathBatch64} and {@code xgboost4jBatch4096} divide by the rows per call.
  */
@@ -69,6 +80,9 @@ public class TreeEnsembleBenchmark {
     private int next;
 
     private Booster booster;
+
+    private Model hotpathLightgbm;
+    private LGBMBooster lightgbm;
 
     private OrtSession session;
     private OrtSession.SessionOptions sessionOptions;
@@ -122,6 +136,37 @@ public class TreeEnsembleBenchmark {
                 OnnxTensor.createTensor(env, ortProbabilities, new long[] {1, 2}));
 
         checkAgreement();
+        setUpLightgbm(spec, files.xgboostJson());
+    }
+
+    private void setUpLightgbm(ModelSpec spec, Path xgboostJson) throws Exception {
+        LightgbmBenchModels.loadNative();
+        Path file = LightgbmBenchModels.model(spec);
+        hotpathLightgbm = ModelLoader.load(file);
+        lightgbm = LGBMBooster.createFromModelfile(file.toString());
+        // Single-output model: lightgbm4j's predictForMat buffer (two values per row) is large enough.
+        double[] expected = lightgbm.predictForMat(pool, POOL, numFeatures, true,
+                PredictionType.C_API_PREDICT_NORMAL);
+        for (int r = 0; r < POOL; r++) {
+            float hp = hotpathLightgbm.score(rows[r]);
+            if (Float.floatToRawIntBits(hp) != Float.floatToRawIntBits((float) expected[r])) {
+                throw new IllegalStateException(model + " LightGBM row " + r + ": Hotpath " + hp + " != LightGBM "
+                        + expected[r]);
+            }
+        }
+        long lightgbmLeaves = Files.readAllLines(file).stream().filter(l -> l.startsWith("num_leaves="))
+                .mapToLong(l -> Long.parseLong(l.substring("num_leaves=".length()))).sum();
+        long xgboostLeaves = dev.hotpath.bench.data.XgboostJsonTrees.read(xgboostJson).trees().stream()
+                .mapToLong(t -> (t.size() + 1) / 2).sum();
+        System.err.printf("[hotpath-jmh] %s shapes: XGBoost %d trees, %d leaves, depth %d, %s evaluator;"
+                        + " LightGBM %d trees, %d leaves, depth %d, %s evaluator%n", model,
+                hotpath.info().numTrees(), xgboostLeaves, hotpath.info().maxDepth(), evaluator(hotpath),
+                hotpathLightgbm.info().numTrees(), lightgbmLeaves, hotpathLightgbm.info().maxDepth(),
+                evaluator(hotpathLightgbm));
+    }
+
+    private static String evaluator(Model m) {
+        return m instanceof TreeEnsemble t ? t.evaluator() : m.getClass().getSimpleName();
     }
 
     private void checkAgreement() throws XGBoostError, OrtException {
@@ -150,9 +195,10 @@ public class TreeEnsembleBenchmark {
      * Releases the native resources.
      *
      * @throws OrtException if ONNX Runtime fails to close
+     * @throws LGBMException if LightGBM fails to free its booster
      */
     @TearDown(Level.Trial)
-    public void tearDown() throws OrtException {
+    public void tearDown() throws OrtException, LGBMException {
         for (OnnxTensor t : ortInputs.values()) {
             t.close();
         }
@@ -162,6 +208,7 @@ public class TreeEnsembleBenchmark {
         session.close();
         sessionOptions.close();
         booster.dispose();
+        lightgbm.close();
     }
 
     private float[] nextRow() {
@@ -183,6 +230,25 @@ public class TreeEnsembleBenchmark {
     public float[] hotpathBatch64() {
         hotpath.score(batches[next++ & (POOL / BATCH - 1)], BATCH, batchOut);
         return batchOut;
+    }
+
+    /** @return the probability of one row from the LightGBM counterpart model: {@code Model.score(float[])} */
+    @Benchmark
+    @ZeroAllocation
+    @ComparedTo("hotpathSingleRow")
+    public float hotpathLightgbmSingleRow() {
+        return hotpathLightgbm.score(nextRow());
+    }
+
+    /**
+     * @return LightGBM's prediction for one row through lightgbm4j's {@code predictForMatSingleRow} (float32 input,
+     *     the LightGBM C API's single-row path)
+     * @throws LGBMException never in practice
+     */
+    @Benchmark
+    @ComparedTo("hotpathLightgbmSingleRow")
+    public double lightgbm4jSingleRow() throws LGBMException {
+        return lightgbm.predictForMatSingleRow(nextRow(), PredictionType.C_API_PREDICT_NORMAL);
     }
 
     /**

@@ -19,7 +19,8 @@ class TreeEnsembleBenchmarkTest extends BenchmarkTestBase {
     @Test
     void shouldKeepTheDocumentedMethodNamesAndModels() throws Exception {
         assertEquals(Set.of("hotpathSingleRow", "hotpathBatch64", "xgboost4jInplacePredict", "xgboost4jBatch4096",
-                "onnxRuntimeTreeEnsemble"), benchmarks(TreeEnsembleBenchmark.class));
+                "onnxRuntimeTreeEnsemble", "hotpathLightgbmSingleRow", "lightgbm4jSingleRow"),
+                benchmarks(TreeEnsembleBenchmark.class));
         assertArrayEquals(new String[] {"small", "fraud", "large"},
                 TreeEnsembleBenchmark.class.getField("model").getAnnotation(Param.class).value());
         assertEquals(64, TreeEnsembleBenchmark.class.getMethod("hotpathBatch64")
@@ -32,7 +33,9 @@ class TreeEnsembleBenchmarkTest extends BenchmarkTestBase {
     void shouldSetUpTheSmallModelAndScoreWithEveryMethod() throws Exception {
         TreeEnsembleBenchmark b = new TreeEnsembleBenchmark();
         b.model = "small";
-        b.setUp(); // trains, exports to ONNX and checks Hotpath == XGBoost bit for bit, ORT within 1e-5
+        // Trains, exports to ONNX and checks Hotpath == XGBoost bit for bit, ORT within 1e-5; trains the LightGBM
+        // counterpart and checks Hotpath == LightGBM rounded to float.
+        b.setUp();
         try {
             assertTrue(Files.exists(dir.resolve("small-100x4-30f-10000r-v1").resolve("model.json")));
             assertTrue(Files.exists(dir.resolve("small-100x4-30f-10000r-v1").resolve("model.onnx")));
@@ -43,6 +46,11 @@ class TreeEnsembleBenchmarkTest extends BenchmarkTestBase {
             assertEquals(4096, b.xgboost4jBatch4096().length);
             float ort = b.onnxRuntimeTreeEnsemble();
             assertTrue(ort > 0 && ort < 1, "probability " + ort);
+            assertTrue(Files.exists(dir.resolve("small-100x4-30f-10000r-v1").resolve("model.lightgbm.txt")));
+            float lgbm = b.hotpathLightgbmSingleRow();
+            assertTrue(lgbm > 0 && lgbm < 1, "probability " + lgbm);
+            double peer = b.lightgbm4jSingleRow();
+            assertTrue(peer > 0 && peer < 1, "probability " + peer);
         } finally {
             b.tearDown();
         }
