@@ -56,8 +56,8 @@ final class ScoreCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "FILE",
-            description = "The model file: XGBoost JSON, UBJSON or legacy binary, or ONNX (detected from the"
-                    + " content).")
+            description = "The model file: XGBoost JSON, UBJSON or legacy binary, LightGBM text, or ONNX"
+                    + " (detected from the content).")
     private Path model;
 
     @Option(names = "--input", required = true, paramLabel = "IN.csv",

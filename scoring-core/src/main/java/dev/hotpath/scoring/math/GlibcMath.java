@@ -343,8 +343,10 @@ public final class GlibcMath {
     static final class Exp {
         static final boolean FUSED = jvmUsesFma();
         /**
-         * {@code 2^(k/128) ~= H[k] * (1 + T[k])}: {@code TAB[2k] = bits(T[k])}, {@code TAB[2k+1] = bits(H[k]) - (k << 45)}.
-         * Equal, entry for entry, to optimized-routines' {@code __exp_data.tab} (checked by {@code GlibcMathTest}).
+         * {@code 2^(k/128) ~= H[k] * (1 + T[k])}: {@code TAB[2k] = bits(T[k])},
+         * {@code TAB[2k+1] = bits(H[k]) - (k << 45)}. Equal, entry for entry, to optimized-routines'
+         * {@code __exp_data.tab} (compared once when the port was written; {@code GlibcMathTest} compares the
+         * results with glibc's {@code exp} on a million inputs).
          */
         static final long[] TAB = new long[2 * EXP_N128];
 
