@@ -14,54 +14,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code hotpath score} and {@code hotpath inspect} on a LightGBM text model, through the production loader. The
- * model is the micro-example of the project's LightGBM reference (a numerical split with NaN default-left and a
- * categorical bitset split) with the {@code pandas_categorical} line the Python package appends; the expected raw
- * scores and probabilities are the ones LightGBM 4.3 printed for these rows (the parity with LightGBM on trained
- * models is model-formats' {@code LightgbmParityTest}).
+ * model is model-formats' fixture {@code lightgbm/micro-example.txt}, the micro-example of the project's LightGBM
+ * reference (a numerical split with NaN default-left and a categorical bitset split) with the
+ * {@code pandas_categorical} line the Python package appends; the expected raw scores and probabilities are
+ * LightGBM 4.3's for these rows (model-formats' {@code LightgbmReaderTest} checks them against LightGBM; the parity
+ * on trained models is its {@code LightgbmParityTest}).
  */
 class LightgbmEndToEndTest {
-    private static final String MODEL = String.join("\n",
-            "tree",
-            "version=v4",
-            "num_class=1",
-            "num_tree_per_iteration=1",
-            "label_index=0",
-            "max_feature_idx=2",
-            "objective=binary sigmoid:1",
-            "feature_names=amount channel merchant_cat",
-            "feature_infos=[0:5000] none -1:2:4:1:0:3",
-            "tree_sizes=357",
-            "",
-            "Tree=0",
-            "num_leaves=3",
-            "num_cat=1",
-            "split_feature=0 2",
-            "split_gain=12.5 3.25",
-            "threshold=1.5000000000000002 0",
-            "decision_type=10 9",
-            "left_child=-1 -2",
-            "right_child=1 -3",
-            "leaf_value=0.25 -0.125 0.5",
-            "leaf_weight=40 30 30",
-            "leaf_count=40 30 30",
-            "internal_value=0.2125 0.1875",
-            "internal_weight=100 60",
-            "internal_count=100 60",
-            "cat_boundaries=0 1",
-            "cat_threshold=20",
-            "is_linear=0",
-            "shrinkage=1",
-            "",
-            "",
-            "end of trees",
-            "",
-            "parameters:",
-            "[boosting: gbdt]",
-            "",
-            "end of parameters",
-            "",
-            "pandas_categorical:[[\"grocery\", \"travel\", \"fuel\"]]",
-            "");
+    /** The fixture model-formats' tests check against LightGBM itself (see its README). */
+    private static final Path MODEL = Path.of("..", "model-formats", "src", "test", "resources", "lightgbm",
+            "micro-example.txt");
 
     /** merchant_cat, amount, channel: a column order other than the model's. */
     private static final String CSV = String.join("\n",
@@ -89,22 +51,13 @@ class LightgbmEndToEndTest {
 
     @Test
     void shouldScoreALightgbmModelAsLightgbmDoes() throws Exception {
-        Path model = write("fraud.txt", MODEL);
+        Path model = write("fraud.txt", Files.readString(MODEL));
         Path input = write("rows.csv", CSV);
         for (boolean margin : new boolean[] {false, true}) {
-            List<String> args = new ArrayList<>(List.of("score", "--model", model.toString(), "--input",
-                    input.toString()));
-            if (margin) {
-                args.add("--margin");
-            }
-            CliRunner.Result r = CliRunner.runReal(args.toArray(new String[0]));
-            assertEquals(ExitCodes.OK, r.exitCode(), r.err());
-            String[] lines = r.out().split("\n");
-            assertEquals(8, lines.length, r.out());
-            assertEquals(margin ? "margin" : "score", lines[0]);
+            float[][] values = XgboostEndToEndTest.scoreWithCli(model, input, 7, 1, margin);
             for (int i = 0; i < 7; i++) {
                 float expected = (float) (margin ? RAW[i] : PROBABILITY[i]);
-                assertEquals(expected, Float.parseFloat(lines[i + 1]), "row " + i + (margin ? " --margin" : ""));
+                assertEquals(expected, values[i][0], "row " + i + (margin ? " --margin" : ""));
             }
         }
     }
@@ -112,7 +65,7 @@ class LightgbmEndToEndTest {
     @Test
     @SuppressWarnings("unchecked")
     void shouldInspectALightgbmModel() throws Exception {
-        Path model = write("fraud.model", MODEL);
+        Path model = write("fraud.model", Files.readString(MODEL));
         CliRunner.Result r = CliRunner.runReal("inspect", "--model", model.toString());
         assertEquals(ExitCodes.OK, r.exitCode(), r.err());
         Map<String, Object> json = (Map<String, Object>) InspectCommandTest.parse(r.out());

@@ -100,7 +100,7 @@ public final class LightgbmBenchModels {
         String params = "objective=binary max_depth=" + spec.depth() + " num_leaves=" + (1 << spec.depth())
                 + " learning_rate=0.1 bagging_fraction=0.8 bagging_freq=1 feature_fraction=0.8"
                 + " min_sum_hessian_in_leaf=0.01 min_data_in_leaf=1 lambda_l2=1 max_bin=255"
-                + " num_threads=2 deterministic=true force_row_wise=true seed=7 verbose=-1";
+                + " num_threads=1 deterministic=true force_row_wise=true seed=7 verbose=-1";
         try (LGBMDataset ds = LGBMDataset.createFromMat(data.rows(), data.numRows(), data.numFeatures(), true,
                 "max_bin=255 verbose=-1", null)) {
             ds.setField("label", data.labels());

@@ -1,5 +1,6 @@
 package dev.hotpath.formats.lightgbm;
 
+import dev.hotpath.formats.ModelBytes;
 import dev.hotpath.scoring.ConfigurationException;
 import dev.hotpath.scoring.FeatureType;
 import dev.hotpath.scoring.Model;
@@ -8,13 +9,8 @@ import dev.hotpath.scoring.ModelInfo;
 import dev.hotpath.scoring.model.DoubleOutputTransform;
 import dev.hotpath.scoring.model.TreeEnsemble;
 import dev.hotpath.scoring.model.TreeEnsembleBuilder;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,19 +60,7 @@ public final class LightgbmReader {
     public static Model read(Path file, LightgbmOptions options) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
-        String source = file.toString();
-        long max = options.limits().maxFileBytes();
-        byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > max) {
-                throw tooLarge(source, size, max);
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ModelFormatException(source, null, "cannot read the model file: " + e, e);
-        }
-        return read(bytes, source, options);
+        return read(ModelBytes.read(file, options.limits()), file.toString(), options);
     }
 
     /**
@@ -93,14 +77,9 @@ public final class LightgbmReader {
         Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(options, "options");
         String source = sourceName == null ? "<in-memory>" : sourceName;
-        if (bytes.length > options.limits().maxFileBytes()) {
-            throw tooLarge(source, bytes.length, options.limits().maxFileBytes());
-        }
-        if (bytes.length == 0) {
-            throw new ModelFormatException(source, "offset 0", "the file is empty");
-        }
+        ModelBytes.check(bytes, source, options.limits());
         ParsedLightgbmModel parsed = LightgbmTextParser.parse(bytes, source, options.limits());
-        return assemble(parsed, source, sha256(bytes), options);
+        return assemble(parsed, source, ModelBytes.sha256(bytes), options);
     }
 
     /**
@@ -201,18 +180,5 @@ public final class LightgbmReader {
             types.add(categorical ? FeatureType.CATEGORICAL : FeatureType.FLOAT);
         }
         return types;
-    }
-
-    private static ModelFormatException tooLarge(String source, long size, long max) {
-        return new ModelFormatException(source, null, "the file is " + size + " bytes, more than "
-                + "ModelLimits.maxFileBytes = " + max);
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides SHA-256", e);
-        }
     }
 }

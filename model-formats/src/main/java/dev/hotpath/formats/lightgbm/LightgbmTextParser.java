@@ -169,7 +169,13 @@ final class LightgbmTextParser {
         int[] feature = treeRequired(kv, where, "split_feature", headerLine).ints(internal, internalWhat);
         double[] threshold = treeRequired(kv, where, "threshold", headerLine).doubles(internal, internalWhat);
         TextLines.Value dt = kv.get("decision_type");
-        byte[] decision = dt == null ? new byte[internal] : dt.bytes(internal, internalWhat);
+        byte[] decision = new byte[internal];
+        if (dt != null) {
+            int[] values = dt.ints(internal, internalWhat, Byte.MIN_VALUE, Byte.MAX_VALUE);
+            for (int i = 0; i < internal; i++) {
+                decision[i] = (byte) values[i];
+            }
+        }
         int[] internalCount = optionalInts(kv, "internal_count", internal, internalWhat);
         int[] catBoundaries = new int[0];
         int[] catThreshold = new int[0];

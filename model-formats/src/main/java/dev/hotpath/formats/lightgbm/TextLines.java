@@ -132,32 +132,21 @@ final class TextLines {
         }
 
         int[] ints(int expected, String what) {
-            requireCount(expected, what);
-            int[] out = new int[expected];
-            Tokens t = new Tokens(this);
-            for (int k = 0; k < expected; k++) {
-                out[k] = (int) t.nextLong(k, Integer.MIN_VALUE, Integer.MAX_VALUE);
-            }
-            return out;
+            return ints(expected, what, Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
 
         /** Unsigned 32-bit words ({@code cat_threshold}), stored in ints. */
         int[] words(int expected, String what) {
+            return ints(expected, what, 0, 0xFFFFFFFFL);
+        }
+
+        /** Integers in {@code [min, max]}, narrowed to int (unsigned words keep their bits). */
+        int[] ints(int expected, String what, long min, long max) {
             requireCount(expected, what);
             int[] out = new int[expected];
             Tokens t = new Tokens(this);
             for (int k = 0; k < expected; k++) {
-                out[k] = (int) t.nextLong(k, 0, 0xFFFFFFFFL);
-            }
-            return out;
-        }
-
-        byte[] bytes(int expected, String what) {
-            requireCount(expected, what);
-            byte[] out = new byte[expected];
-            Tokens t = new Tokens(this);
-            for (int k = 0; k < expected; k++) {
-                out[k] = (byte) t.nextLong(k, Byte.MIN_VALUE, Byte.MAX_VALUE);
+                out[k] = (int) t.nextLong(k, min, max);
             }
             return out;
         }

@@ -15,76 +15,21 @@ import org.junit.jupiter.api.Test;
 /**
  * Broken, truncated, inconsistent and hostile LightGBM files are refused at load with a {@link ModelFormatException}
  * that names the tree and key (or header key, or line) and what was expected; nothing else escapes, nothing hangs,
- * sizes are limited before allocation. The model is the micro-example of the project's LightGBM reference (one
- * numerical and one categorical split) plus a single-leaf tree.
+ * sizes are limited before allocation. The model is the micro-example fixture (one numerical and one categorical
+ * split) plus a single-leaf tree.
  */
 class LightgbmBadInputTest {
-    static final String MODEL = String.join("\n",
-            "tree",
-            "version=v4",
-            "num_class=1",
-            "num_tree_per_iteration=1",
-            "label_index=0",
-            "max_feature_idx=2",
-            "objective=binary sigmoid:1",
-            "feature_names=amount channel merchant_cat",
-            "feature_infos=[0:5000] none -1:2:4:1:0:3",
-            "tree_sizes=357 120",
-            "",
-            "Tree=0",
-            "num_leaves=3",
-            "num_cat=1",
-            "split_feature=0 2",
-            "split_gain=12.5 3.25",
-            "threshold=1.5000000000000002 0",
-            "decision_type=10 9",
-            "left_child=-1 -2",
-            "right_child=1 -3",
-            "leaf_value=0.25 -0.125 0.5",
-            "leaf_weight=40 30 30",
-            "leaf_count=40 30 30",
-            "internal_value=0.2125 0.1875",
-            "internal_weight=100 60",
-            "internal_count=100 60",
-            "cat_boundaries=0 1",
-            "cat_threshold=20",
-            "is_linear=0",
-            "shrinkage=1",
-            "",
-            "",
-            "Tree=1",
-            "num_leaves=1",
-            "num_cat=0",
-            "split_feature=",
-            "split_gain=",
-            "threshold=",
-            "decision_type=",
-            "left_child=",
-            "right_child=",
-            "leaf_value=-0.0625",
-            "leaf_weight=",
-            "leaf_count=",
-            "internal_value=",
-            "internal_weight=",
-            "internal_count=",
-            "is_linear=0",
-            "shrinkage=0.1",
-            "",
-            "",
-            "end of trees",
-            "",
-            "feature_importances:",
-            "amount=1",
-            "merchant_cat=1",
-            "",
-            "parameters:",
-            "[boosting: gbdt]",
-            "[objective: binary]",
-            "",
-            "end of parameters",
-            "",
-            "pandas_categorical:null",
-            "");
+    /** The micro-example fixture plus a single-leaf second tree. */
+    static final String MODEL = withSecondTree(LightgbmReaderTest.microExample());
+
+    private static String withSecondTree(String micro) {
+        String leaf = String.join("\n", "Tree=1", "num_leaves=1", "num_cat=0", "split_feature=", "split_gain=",
+                "threshold=", "decision_type=", "left_child=", "right_child=", "leaf_value=-0.0625", "leaf_weight=",
+                "leaf_count=", "internal_value=", "internal_weight=", "internal_count=", "is_linear=0",
+                "shrinkage=0.1", "", "", "");
+        return micro.replace("tree_sizes=357", "tree_sizes=357 " + leaf.length())
+                .replace("end of trees", leaf + "end of trees");
+    }
 
     private static Model read(String text) {
         return read(text, LightgbmOptions.defaults());
@@ -194,7 +139,7 @@ class LightgbmBadInputTest {
         assertTrue(rejected(edit("max_feature_idx=2", "max_feature_idx=2\nmax_feature_idx=2")).expectation()
                 .contains("appears twice"));
         assertTrue(rejected(edit("num_cat=1", "num_cat=1\nnum_cat=1")).expectation().contains("appears twice"));
-        assertTrue(rejected(edit("tree_sizes=357 120", "tree_sizes=357")).location().startsWith("tree_sizes"));
+        assertTrue(rejected(edit("tree_sizes=357 ", "tree_sizes=")).location().startsWith("tree_sizes"));
         assertTrue(rejected(edit("Tree=1", "Tree=2")).expectation().contains("expected 'Tree=1'"));
         ModelFormatException k = rejected(edit("num_tree_per_iteration=1", "num_tree_per_iteration=3")
                 .replace("objective=binary sigmoid:1", "objective=multiclass num_class:3"));

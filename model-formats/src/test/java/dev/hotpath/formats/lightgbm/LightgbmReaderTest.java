@@ -35,6 +35,35 @@ class LightgbmReaderTest {
     private static String categorical;
     private static String forest;
 
+    /** @return the text of the {@code lightgbm/micro-example.txt} fixture */
+    static String microExample() {
+        try (var in = LightgbmReaderTest.class.getResourceAsStream("/lightgbm/micro-example.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void shouldReproduceLightgbmOnTheMicroExample() {
+        // The raw scores and probabilities the reference document (and the CLI's end-to-end test) quote.
+        String micro = microExample();
+        float[] rows = {Float.NaN, 0, 4, 0, 0, 4, 1.5f, 0, 4, 2, 0, 4, 2, 0, 3.7f, 2, 0, Float.NaN, 2, 0, 36};
+        double[] raw = {0.25, 0.25, 0.25, -0.125, 0.5, 0.5, 0.5};
+        double[] probability = {0.5621765008857981, 0.5621765008857981, 0.5621765008857981, 0.46879062662624377,
+            0.6224593312018546, 0.6224593312018546, 0.6224593312018546};
+        double[] lightgbmRaw = Lgbm.predict(micro, rows, 7, 3, true);
+        double[] lightgbm = Lgbm.predict(micro, rows, 7, 3, false);
+        Model m = LightgbmReader.read(micro.getBytes(StandardCharsets.UTF_8), "micro", LightgbmOptions.defaults());
+        for (int r = 0; r < 7; r++) {
+            assertEquals(raw[r], lightgbmRaw[r], "LightGBM raw, row " + r);
+            assertEquals(probability[r], lightgbm[r], "LightGBM probability, row " + r);
+            float[] row = java.util.Arrays.copyOfRange(rows, 3 * r, 3 * r + 3);
+            assertEquals((float) raw[r], m.scoreMargin(row), "Hotpath raw, row " + r);
+            assertEquals((float) probability[r], m.score(row), "Hotpath probability, row " + r);
+        }
+    }
+
     @BeforeAll
     static void train() {
         Lgbm.Data data = LgbmData.data(2000, 17, Label.BINARY);
