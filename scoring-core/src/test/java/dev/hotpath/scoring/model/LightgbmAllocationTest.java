@@ -3,7 +3,6 @@ package dev.hotpath.scoring.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.testing.AllocationProbe;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
@@ -40,22 +39,12 @@ class LightgbmAllocationTest {
         return rows;
     }
 
-    private static void assertZero(String what, Model m, Runnable body) {
-        long bytes = AllocationProbe.bytesAllocated(AllocationProbe.DEFAULT_WARMUP, AllocationProbe.DEFAULT_CALLS,
-                body);
-        assertEquals(0, bytes, what + " on " + m + " allocated " + bytes + " bytes over "
-                + AllocationProbe.DEFAULT_CALLS + " calls");
-    }
-
     @Test
     void singleOutputScoringAllocatesNothing() {
         TreeEnsemble fast = ensemble(1, DoubleOutputTransform.sigmoid(1.0), 0, false);
         for (TreeEnsemble m : new TreeEnsemble[] {fast, fast.withReferenceEvaluator(),
             ensemble(1, DoubleOutputTransform.of(DoubleOutputTransform.Kind.LOG1P_EXP), 0.3, true)}) {
-            float[][] rows = rows();
-            int[] i = {0};
-            assertZero("score(float[])", m, () -> sink += m.score(rows[i[0]++ & 1023]));
-            assertZero("scoreMargin(float[])", m, () -> sink += m.scoreMargin(rows[i[0]++ & 1023]));
+            ModelAllocationTest.assertSingleRowScoringAllocatesNothing(m, rows());
         }
     }
 
@@ -64,17 +53,7 @@ class LightgbmAllocationTest {
         TreeEnsemble fast = ensemble(3, DoubleOutputTransform.of(DoubleOutputTransform.Kind.SOFTMAX), 0, false);
         for (TreeEnsemble m : new TreeEnsemble[] {fast, fast.withReferenceEvaluator(),
             ensemble(3, DoubleOutputTransform.sigmoid(2.0), 0.3, false)}) {
-            float[][] rows = rows();
-            float[] out = new float[3];
-            int[] i = {0};
-            assertZero("score(float[], float[])", m, () -> {
-                m.score(rows[i[0]++ & 1023], out);
-                sink += out[0];
-            });
-            assertZero("scoreMargin(float[], float[])", m, () -> {
-                m.scoreMargin(rows[i[0]++ & 1023], out);
-                sink += out[1];
-            });
+            ModelAllocationTest.assertMultiOutputScoringAllocatesNothing(m, rows());
         }
     }
 
