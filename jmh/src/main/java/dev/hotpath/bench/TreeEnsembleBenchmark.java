@@ -81,9 +81,6 @@ public class TreeEnsembleBenchmark {
 
     private Booster booster;
 
-    private Model hotpathLightgbm;
-    private LGBMBooster lightgbm;
-
     private OrtSession session;
     private OrtSession.SessionOptions sessionOptions;
     private FloatBuffer ortInput;
@@ -136,37 +133,64 @@ public class TreeEnsembleBenchmark {
                 OnnxTensor.createTensor(env, ortProbabilities, new long[] {1, 2}));
 
         checkAgreement();
-        setUpLightgbm(spec, files.xgboostJson());
     }
 
-    private void setUpLightgbm(ModelSpec spec, Path xgboostJson) throws Exception {
-        LightgbmBenchModels.loadNative();
-        Path file = LightgbmBenchModels.model(spec);
-        hotpathLightgbm = ModelLoader.load(file);
-        lightgbm = LGBMBooster.createFromModelfile(file.toString());
-        // Single-output model: lightgbm4j's predictForMat buffer (two values per row) is large enough.
-        double[] expected = lightgbm.predictForMat(pool, POOL, numFeatures, true,
-                PredictionType.C_API_PREDICT_NORMAL);
-        for (int r = 0; r < POOL; r++) {
-            float hp = hotpathLightgbm.score(rows[r]);
-            if (Float.floatToRawIntBits(hp) != Float.floatToRawIntBits((float) expected[r])) {
-                throw new IllegalStateException(model + " LightGBM row " + r + ": Hotpath " + hp + " != LightGBM "
-                        + expected[r]);
+    /**
+     * The LightGBM counterpart of the model, scored by Hotpath and by lightgbm4j. A separate state, so that only the
+     * LightGBM benchmarks load it: the XGBoost benchmarks' JVMs never run LightGBM code, as in a service that serves
+     * XGBoost models only.
+     */
+    @State(Scope.Thread)
+    public static class LightgbmModels {
+        Model hotpath;
+        LGBMBooster lightgbm;
+
+        /**
+         * Loads the LightGBM model both ways and checks that Hotpath's probabilities are LightGBM's rounded to float.
+         *
+         * @param b the benchmark's own state (model, rows)
+         * @throws Exception if a model cannot be loaded or the scorers disagree
+         */
+        @Setup(Level.Trial)
+        public void setUp(TreeEnsembleBenchmark b) throws Exception {
+            ModelSpec spec = ModelSpec.of(b.model);
+            LightgbmBenchModels.loadNative();
+            Path file = LightgbmBenchModels.model(spec);
+            hotpath = ModelLoader.load(file);
+            lightgbm = LGBMBooster.createFromModelfile(file.toString());
+            // Single-output model: lightgbm4j's predictForMat buffer (two values per row) is large enough.
+            double[] expected = lightgbm.predictForMat(b.pool, POOL, b.numFeatures, true,
+                    PredictionType.C_API_PREDICT_NORMAL);
+            for (int r = 0; r < POOL; r++) {
+                float hp = hotpath.score(b.rows[r]);
+                if (Float.floatToRawIntBits(hp) != Float.floatToRawIntBits((float) expected[r])) {
+                    throw new IllegalStateException(b.model + " LightGBM row " + r + ": Hotpath " + hp
+                            + " != LightGBM " + expected[r]);
+                }
             }
+            long lightgbmLeaves = Files.readAllLines(file).stream().filter(l -> l.startsWith("num_leaves="))
+                    .mapToLong(l -> Long.parseLong(l.substring("num_leaves=".length()))).sum();
+            long xgboostLeaves = dev.hotpath.bench.data.XgboostJsonTrees.read(BenchData.model(spec).xgboostJson())
+                    .trees().stream().mapToLong(t -> (t.size() + 1) / 2).sum();
+            System.err.printf("[hotpath-jmh] %s shapes: XGBoost %d trees, %d leaves, depth %d, %s evaluator;"
+                            + " LightGBM %d trees, %d leaves, depth %d, %s evaluator%n", b.model,
+                    b.hotpath.info().numTrees(), xgboostLeaves, b.hotpath.info().maxDepth(), evaluator(b.hotpath),
+                    hotpath.info().numTrees(), lightgbmLeaves, hotpath.info().maxDepth(), evaluator(hotpath));
         }
-        long lightgbmLeaves = Files.readAllLines(file).stream().filter(l -> l.startsWith("num_leaves="))
-                .mapToLong(l -> Long.parseLong(l.substring("num_leaves=".length()))).sum();
-        long xgboostLeaves = dev.hotpath.bench.data.XgboostJsonTrees.read(xgboostJson).trees().stream()
-                .mapToLong(t -> (t.size() + 1) / 2).sum();
-        System.err.printf("[hotpath-jmh] %s shapes: XGBoost %d trees, %d leaves, depth %d, %s evaluator;"
-                        + " LightGBM %d trees, %d leaves, depth %d, %s evaluator%n", model,
-                hotpath.info().numTrees(), xgboostLeaves, hotpath.info().maxDepth(), evaluator(hotpath),
-                hotpathLightgbm.info().numTrees(), lightgbmLeaves, hotpathLightgbm.info().maxDepth(),
-                evaluator(hotpathLightgbm));
-    }
 
-    private static String evaluator(Model m) {
-        return m instanceof TreeEnsemble t ? t.evaluator() : m.getClass().getSimpleName();
+        private static String evaluator(Model m) {
+            return m instanceof TreeEnsemble t ? t.evaluator() : m.getClass().getSimpleName();
+        }
+
+        /**
+         * Frees LightGBM's booster.
+         *
+         * @throws LGBMException if LightGBM fails to free it
+         */
+        @TearDown(Level.Trial)
+        public void tearDown() throws LGBMException {
+            lightgbm.close();
+        }
     }
 
     private void checkAgreement() throws XGBoostError, OrtException {
@@ -195,10 +219,9 @@ public class TreeEnsembleBenchmark {
      * Releases the native resources.
      *
      * @throws OrtException if ONNX Runtime fails to close
-     * @throws LGBMException if LightGBM fails to free its booster
      */
     @TearDown(Level.Trial)
-    public void tearDown() throws OrtException, LGBMException {
+    public void tearDown() throws OrtException {
         for (OnnxTensor t : ortInputs.values()) {
             t.close();
         }
@@ -208,7 +231,6 @@ public class TreeEnsembleBenchmark {
         session.close();
         sessionOptions.close();
         booster.dispose();
-        lightgbm.close();
     }
 
     private float[] nextRow() {
@@ -232,23 +254,27 @@ public class TreeEnsembleBenchmark {
         return batchOut;
     }
 
-    /** @return the probability of one row from the LightGBM counterpart model: {@code Model.score(float[])} */
+    /**
+     * @param lgbm the LightGBM counterpart model
+     * @return the probability of one row from the LightGBM counterpart model: {@code Model.score(float[])}
+     */
     @Benchmark
     @ZeroAllocation
     @ComparedTo("hotpathSingleRow")
-    public float hotpathLightgbmSingleRow() {
-        return hotpathLightgbm.score(nextRow());
+    public float hotpathLightgbmSingleRow(LightgbmModels lgbm) {
+        return lgbm.hotpath.score(nextRow());
     }
 
     /**
+     * @param lgbm the LightGBM counterpart model
      * @return LightGBM's prediction for one row through lightgbm4j's {@code predictForMatSingleRow} (float32 input,
      *     the LightGBM C API's single-row path)
      * @throws LGBMException never in practice
      */
     @Benchmark
     @ComparedTo("hotpathLightgbmSingleRow")
-    public double lightgbm4jSingleRow() throws LGBMException {
-        return lightgbm.predictForMatSingleRow(nextRow(), PredictionType.C_API_PREDICT_NORMAL);
+    public double lightgbm4jSingleRow(LightgbmModels lgbm) throws LGBMException {
+        return lgbm.lightgbm.predictForMatSingleRow(nextRow(), PredictionType.C_API_PREDICT_NORMAL);
     }
 
     /**

@@ -27,15 +27,17 @@ class TreeEnsembleBenchmarkTest extends BenchmarkTestBase {
                 .getAnnotation(OperationsPerInvocation.class).value());
         assertEquals(4096, TreeEnsembleBenchmark.class.getMethod("xgboost4jBatch4096")
                 .getAnnotation(OperationsPerInvocation.class).value());
+        assertEquals(Set.of("hotpathFastLayout", "hotpathReferenceDouble", "hotpathReferenceXgboost"),
+                benchmarks(LightgbmEvaluatorBenchmark.class));
+        assertArrayEquals(new String[] {"fraud"},
+                LightgbmEvaluatorBenchmark.class.getField("model").getAnnotation(Param.class).value());
     }
 
     @Test
     void shouldSetUpTheSmallModelAndScoreWithEveryMethod() throws Exception {
         TreeEnsembleBenchmark b = new TreeEnsembleBenchmark();
         b.model = "small";
-        // Trains, exports to ONNX and checks Hotpath == XGBoost bit for bit, ORT within 1e-5; trains the LightGBM
-        // counterpart and checks Hotpath == LightGBM rounded to float.
-        b.setUp();
+        b.setUp(); // trains, exports to ONNX and checks Hotpath == XGBoost bit for bit, ORT within 1e-5
         try {
             assertTrue(Files.exists(dir.resolve("small-100x4-30f-10000r-v1").resolve("model.json")));
             assertTrue(Files.exists(dir.resolve("small-100x4-30f-10000r-v1").resolve("model.onnx")));
@@ -47,12 +49,25 @@ class TreeEnsembleBenchmarkTest extends BenchmarkTestBase {
             float ort = b.onnxRuntimeTreeEnsemble();
             assertTrue(ort > 0 && ort < 1, "probability " + ort);
             assertTrue(Files.exists(dir.resolve("small-100x4-30f-10000r-v1").resolve("model.lightgbm.txt")));
-            float lgbm = b.hotpathLightgbmSingleRow();
-            assertTrue(lgbm > 0 && lgbm < 1, "probability " + lgbm);
-            double peer = b.lightgbm4jSingleRow();
-            assertTrue(peer > 0 && peer < 1, "probability " + peer);
+            TreeEnsembleBenchmark.LightgbmModels models = new TreeEnsembleBenchmark.LightgbmModels();
+            models.setUp(b); // trains the LightGBM counterpart, checks Hotpath == LightGBM rounded to float
+            try {
+                float lgbm = b.hotpathLightgbmSingleRow(models);
+                assertTrue(lgbm > 0 && lgbm < 1, "probability " + lgbm);
+                double peer = b.lightgbm4jSingleRow(models);
+                assertTrue(peer > 0 && peer < 1, "probability " + peer);
+            } finally {
+                models.tearDown();
+            }
         } finally {
             b.tearDown();
+        }
+        // The evaluator comparison on the same (now cached) models: set-up checks both LightGBM evaluators agree.
+        LightgbmEvaluatorBenchmark e = new LightgbmEvaluatorBenchmark();
+        e.model = "small";
+        e.setUp();
+        for (float p : new float[] {e.hotpathFastLayout(), e.hotpathReferenceDouble(), e.hotpathReferenceXgboost()}) {
+            assertTrue(p > 0 && p < 1, "probability " + p);
         }
     }
 }

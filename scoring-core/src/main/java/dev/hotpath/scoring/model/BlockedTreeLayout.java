@@ -6,9 +6,9 @@ package dev.hotpath.scoring.model;
  * sums) or over a batch of rows. Subclasses lay the nodes out and traverse one block ({@link #block}).
  *
  * <h2>Two ways of summing</h2>
- * XGBoost ensembles add float leaf values in float, stored in the leaf entries; LightGBM ensembles ({@link #leaves64}
- * non-null) add double leaf values in double, and a leaf entry stores the leaf's index in {@link #leaves64}. Either
- * way the leaves are added in tree order. The drivers carry the running sum as a {@code double}; for XGBoost it
+ * XGBoost ensembles add float leaf values in float; LightGBM ensembles ({@link #doubleLeaves}) add double leaf values
+ * in double (the perfect layout stores them in the leaf entries, the interleaved one in a table the entries index).
+ * Either way the leaves are added in tree order. The drivers carry the running sum as a {@code double}; for XGBoost it
  * always holds a float value (each block narrows it, adds in float and widens the result, both exact).
  *
  * <h2>Batches</h2>
@@ -33,17 +33,18 @@ abstract class BlockedTreeLayout {
     final float[] weight;
     /** The row copies the nodes read. */
     final RowCopies copies;
-    /** LightGBM: the double leaf values leaf entries index; {@code null} for XGBoost (float values in the entries). */
-    final double[] leaves64;
+    /** LightGBM: leaves are doubles, summed in double; XGBoost: floats, summed in float. */
+    final boolean doubleLeaves;
     private final int batchBlocks;
 
-    BlockedTreeLayout(CompiledTree[] trees, int numFeatures, int batchBlocks, RowCopies copies, double[] leaves64) {
+    BlockedTreeLayout(CompiledTree[] trees, int numFeatures, int batchBlocks, RowCopies copies,
+                      boolean doubleLeaves) {
         this.numFeatures = numFeatures;
         this.numTrees = trees.length;
         this.numBlocks = (numTrees + BLOCK - 1) / BLOCK;
         this.batchBlocks = batchBlocks;
         this.copies = copies;
-        this.leaves64 = leaves64;
+        this.doubleLeaves = doubleLeaves;
         int[] g = new int[numTrees];
         boolean weighted = false;
         for (int t = 0; t < numTrees; t++) {
@@ -165,41 +166,24 @@ abstract class BlockedTreeLayout {
     }
 
     /**
-     * Tree {@code t}'s leaf added to {@code m} (returned) or, with {@code out}, to its group's sum. {@code leaf} is
-     * the raw leaf entry: float bits (XGBoost, weighted and added in float) or an index into {@link #leaves64}.
+     * Tree {@code t}'s leaf value added to {@code m} (returned) or, with {@code out}, to its group's sum: in double
+     * for LightGBM; for XGBoost (the value is a float) times the tree's weight and added in float.
      */
-    final double add(double m, double[] out, int outOff, int t, int leaf) {
-        double v;
-        if (leaves64 != null) {
-            v = leaves64[leaf];
-        } else {
-            float f = Float.intBitsToFloat(leaf);
-            float w = weight == null ? f : f * weight[t];
+    final double add(double m, double[] out, int outOff, int t, double leaf) {
+        if (doubleLeaves) {
             if (out == null) {
-                return (float) m + w;
+                return m + leaf;
             }
-            out[outOff + group[t]] = (float) out[outOff + group[t]] + w;
+            out[outOff + group[t]] += leaf;
             return m;
         }
+        float f = (float) leaf;
+        float w = weight == null ? f : f * weight[t];
         if (out == null) {
-            return m + v;
+            return (float) m + w;
         }
-        out[outOff + group[t]] += v;
+        out[outOff + group[t]] = (float) out[outOff + group[t]] + w;
         return m;
-    }
-
-    /**
-     * The sum of eight leaf entries added to {@code m} in order: in float for XGBoost (unweighted), in double for
-     * LightGBM. The fast path of {@link #block} for a full block without weights and a single output.
-     */
-    final double add8(double m, int l0, int l1, int l2, int l3, int l4, int l5, int l6, int l7) {
-        final double[] lv = leaves64;
-        if (lv == null) {
-            return (float) m + Float.intBitsToFloat(l0) + Float.intBitsToFloat(l1) + Float.intBitsToFloat(l2)
-                    + Float.intBitsToFloat(l3) + Float.intBitsToFloat(l4) + Float.intBitsToFloat(l5)
-                    + Float.intBitsToFloat(l6) + Float.intBitsToFloat(l7);
-        }
-        return m + lv[l0] + lv[l1] + lv[l2] + lv[l3] + lv[l4] + lv[l5] + lv[l6] + lv[l7];
     }
 
     /**

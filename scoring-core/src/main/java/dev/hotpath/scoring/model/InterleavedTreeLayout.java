@@ -51,13 +51,16 @@ final class InterleavedTreeLayout extends BlockedTreeLayout {
     private static final int MAX_COLUMNS = 0xFFFF;
 
     private final int[] nodes;
+    /** LightGBM: the double leaf values, indexed by the int a leaf entry holds; {@code null} for XGBoost. */
+    private final double[] leaves64;
     private final int[] roots;          // int offset of each tree's root in nodes
     private final int[] blockDepth;     // steps for each block of BLOCK trees
     private final int sentinel;
 
     private InterleavedTreeLayout(CompiledTree[] trees, int numFeatures, RowCopies copies, double[] leaves64,
                                   int[] nodes, int[] roots, int[] blockDepth) {
-        super(trees, numFeatures, BATCH_BLOCKS, copies, leaves64);
+        super(trees, numFeatures, BATCH_BLOCKS, copies, leaves64 != null);
+        this.leaves64 = leaves64;
         this.nodes = nodes;
         this.roots = roots;
         this.blockDepth = blockDepth;
@@ -157,24 +160,29 @@ final class InterleavedTreeLayout extends BlockedTreeLayout {
                 n7 = step(nd, row, n7);
             }
             if (out == null && weight == null) {
-                return add8(m, leaf(nd, n0), leaf(nd, n1), leaf(nd, n2), leaf(nd, n3), leaf(nd, n4), leaf(nd, n5),
-                        leaf(nd, n6), leaf(nd, n7));
+                if (doubleLeaves) {
+                    final double[] lv = leaves64;
+                    return m + lv[nd[n0 + 1]] + lv[nd[n1 + 1]] + lv[nd[n2 + 1]] + lv[nd[n3 + 1]] + lv[nd[n4 + 1]]
+                            + lv[nd[n5 + 1]] + lv[nd[n6 + 1]] + lv[nd[n7 + 1]];
+                }
+                return (float) m + leaf(nd, n0) + leaf(nd, n1) + leaf(nd, n2) + leaf(nd, n3) + leaf(nd, n4)
+                        + leaf(nd, n5) + leaf(nd, n6) + leaf(nd, n7);
             }
-            m = add(m, out, outOff, t, leaf(nd, n0));
-            m = add(m, out, outOff, t + 1, leaf(nd, n1));
-            m = add(m, out, outOff, t + 2, leaf(nd, n2));
-            m = add(m, out, outOff, t + 3, leaf(nd, n3));
-            m = add(m, out, outOff, t + 4, leaf(nd, n4));
-            m = add(m, out, outOff, t + 5, leaf(nd, n5));
-            m = add(m, out, outOff, t + 6, leaf(nd, n6));
-            return add(m, out, outOff, t + 7, leaf(nd, n7));
+            m = add(m, out, outOff, t, leafValue(nd, n0));
+            m = add(m, out, outOff, t + 1, leafValue(nd, n1));
+            m = add(m, out, outOff, t + 2, leafValue(nd, n2));
+            m = add(m, out, outOff, t + 3, leafValue(nd, n3));
+            m = add(m, out, outOff, t + 4, leafValue(nd, n4));
+            m = add(m, out, outOff, t + 5, leafValue(nd, n5));
+            m = add(m, out, outOff, t + 6, leafValue(nd, n6));
+            return add(m, out, outOff, t + 7, leafValue(nd, n7));
         }
         for (; t < numTrees; t++) {
             int n = rt[t];
             for (int d = blockDepth[b]; d > 0; d--) {
                 n = step(nd, row, n);
             }
-            m = add(m, out, outOff, t, leaf(nd, n));
+            m = add(m, out, outOff, t, leafValue(nd, n));
         }
         return m;
     }
@@ -187,8 +195,13 @@ final class InterleavedTreeLayout extends BlockedTreeLayout {
         return i + 2 + ((packed >> 16) & goRightMask);
     }
 
-    /** The leaf entry: float bits of the value, or its index in {@code leaves64}. */
-    private static int leaf(int[] nd, int i) {
-        return nd[i + 1];
+    /** A float leaf value (XGBoost): the leaf entry's second int. */
+    private static float leaf(int[] nd, int i) {
+        return Float.intBitsToFloat(nd[i + 1]);
+    }
+
+    /** The leaf's value: its float, or (LightGBM) the double its entry indexes. */
+    private double leafValue(int[] nd, int i) {
+        return doubleLeaves ? leaves64[nd[i + 1]] : leaf(nd, i);
     }
 }

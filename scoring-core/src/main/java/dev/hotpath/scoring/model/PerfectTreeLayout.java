@@ -74,9 +74,9 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
     private final int[] blockStart;   // first entry of each block
     private final int[] blockDepth;   // D per block
 
-    private PerfectTreeLayout(CompiledTree[] trees, int numFeatures, RowCopies copies, double[] leaves64, int[] nodes,
+    private PerfectTreeLayout(CompiledTree[] trees, int numFeatures, RowCopies copies, int[] nodes,
                               int[] blockStart, int[] blockDepth) {
-        super(trees, numFeatures, BATCH_BLOCKS, copies, leaves64);
+        super(trees, numFeatures, BATCH_BLOCKS, copies, lightgbm(trees));
         this.nodes = nodes;
         this.blockStart = blockStart;
         this.blockDepth = blockDepth;
@@ -125,28 +125,26 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
             return null;
         }
         int[] nodes = new int[(int) (2 * entries)];
-        DoubleLeaves leaves = lightgbm(trees) ? new DoubleLeaves() : null;
-        Filler filler = new Filler(nodes, copies, leaves, numFeatures);
+        Filler filler = new Filler(nodes, copies, lightgbm(trees), numFeatures);
         for (int t = 0; t < trees.length; t++) {
             int b = t / BLOCK;
             int size = Math.min(BLOCK, trees.length - b * BLOCK);
             filler.fill(trees[t], 0, 0, 0, t % BLOCK, size, blockStart[b], blockDepth[b]);
         }
-        return new PerfectTreeLayout(trees, numFeatures, copies, leaves == null ? null : leaves.values(), nodes,
-                blockStart, blockDepth);
+        return new PerfectTreeLayout(trees, numFeatures, copies, nodes, blockStart, blockDepth);
     }
 
     /** Writes trees into the entries. */
     private static final class Filler {
         private final int[] nodes;
         private final RowCopies copies;
-        private final DoubleLeaves leaves;
+        private final boolean doubleLeaves;
         private final int numFeatures;
 
-        Filler(int[] nodes, RowCopies copies, DoubleLeaves leaves, int numFeatures) {
+        Filler(int[] nodes, RowCopies copies, boolean doubleLeaves, int numFeatures) {
             this.nodes = nodes;
             this.copies = copies;
-            this.leaves = leaves;
+            this.doubleLeaves = doubleLeaves;
             this.numFeatures = numFeatures;
         }
 
@@ -154,9 +152,16 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
         void fill(CompiledTree t, int n, int d, int j, int k, int size, int start, int depth) {
             int g = start + size * ((1 << d) - 1) + k * (1 << d) + j;
             if (d == depth) {
-                // Only leaves reach the last level; a float value keeps its exact bits (a -0 leaf matters).
-                nodes[2 * g] = (int) Mem.FLOAT_BASE;
-                nodes[2 * g + 1] = leaves == null ? Float.floatToRawIntBits(t.threshold[n]) : leaves.slot(t, n);
+                // Only leaves reach the last level; values keep their exact bits (a -0 leaf matters). Nothing reads
+                // a leaf entry's feature offset, so a double value may take the whole 8-byte entry.
+                if (doubleLeaves) {
+                    long bits = Double.doubleToRawLongBits(t.lightgbm.leafValue[n]);
+                    nodes[2 * g] = splitDouble(bits, true);
+                    nodes[2 * g + 1] = splitDouble(bits, false);
+                } else {
+                    nodes[2 * g] = (int) Mem.FLOAT_BASE;
+                    nodes[2 * g + 1] = Float.floatToRawIntBits(t.threshold[n]);
+                }
                 return;
             }
             if (t.isLeaf(n)) {
@@ -212,17 +217,21 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
                 g7 = 2 * g7 + c - lessThan(nd, row, g7);
             }
             if (out == null && weight == null) {
-                return add8(m, leaf(nd, g0), leaf(nd, g1), leaf(nd, g2), leaf(nd, g3), leaf(nd, g4), leaf(nd, g5),
-                        leaf(nd, g6), leaf(nd, g7));
+                if (doubleLeaves) {
+                    return m + leaf64(nd, g0) + leaf64(nd, g1) + leaf64(nd, g2) + leaf64(nd, g3) + leaf64(nd, g4)
+                            + leaf64(nd, g5) + leaf64(nd, g6) + leaf64(nd, g7);
+                }
+                return (float) m + leaf(nd, g0) + leaf(nd, g1) + leaf(nd, g2) + leaf(nd, g3) + leaf(nd, g4)
+                        + leaf(nd, g5) + leaf(nd, g6) + leaf(nd, g7);
             }
-            m = add(m, out, outOff, t, leaf(nd, g0));
-            m = add(m, out, outOff, t + 1, leaf(nd, g1));
-            m = add(m, out, outOff, t + 2, leaf(nd, g2));
-            m = add(m, out, outOff, t + 3, leaf(nd, g3));
-            m = add(m, out, outOff, t + 4, leaf(nd, g4));
-            m = add(m, out, outOff, t + 5, leaf(nd, g5));
-            m = add(m, out, outOff, t + 6, leaf(nd, g6));
-            return add(m, out, outOff, t + 7, leaf(nd, g7));
+            m = add(m, out, outOff, t, leafValue(nd, g0));
+            m = add(m, out, outOff, t + 1, leafValue(nd, g1));
+            m = add(m, out, outOff, t + 2, leafValue(nd, g2));
+            m = add(m, out, outOff, t + 3, leafValue(nd, g3));
+            m = add(m, out, outOff, t + 4, leafValue(nd, g4));
+            m = add(m, out, outOff, t + 5, leafValue(nd, g5));
+            m = add(m, out, outOff, t + 6, leafValue(nd, g6));
+            return add(m, out, outOff, t + 7, leafValue(nd, g7));
         }
         int size = numTrees - t;
         long c = size - p + 1;
@@ -231,7 +240,7 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
             for (int d = 0; d < depth; d++) {
                 g = 2 * g + c - lessThan(nd, row, g);
             }
-            m = add(m, out, outOff, t + k, leaf(nd, g));
+            m = add(m, out, outOff, t + k, leafValue(nd, g));
         }
         return m;
     }
@@ -244,9 +253,18 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
         return Float.floatToRawIntBits(x - thr) >>> 31;
     }
 
-    /** The leaf entry: float bits of the value, or its index in {@code leaves64}. */
-    private static int leaf(int[] nd, long g) {
-        return Mem.getInt(nd, Mem.INT_BASE + (g << 3) + 4);
+    /** A float leaf value (XGBoost): the second int of the leaf entry. */
+    private static float leaf(int[] nd, long g) {
+        return Mem.getFloat(nd, Mem.INT_BASE + (g << 3) + 4);
+    }
+
+    /** A double leaf value (LightGBM): the whole 8-byte leaf entry. */
+    private static double leaf64(int[] nd, long g) {
+        return Mem.getDouble(nd, Mem.INT_BASE + (g << 3));
+    }
+
+    private double leafValue(int[] nd, long g) {
+        return doubleLeaves ? leaf64(nd, g) : leaf(nd, g);
     }
 
     // ---- test support: the same traversal with checked array reads -------------------------------------------
@@ -280,7 +298,10 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
             int depth = blockDepth[b];
             long leafStart = p + (long) size * ((1L << depth) - 1) + (long) k * (1L << depth);
             check(g >= leafStart && g < leafStart + (1L << depth) && g < end, "leaf entry", g, t, depth);
-            add(0, m, mOff, t, nodes[(int) (2 * g + 1)]);
+            int lo = nodes[(int) (2 * g)];
+            int hi = nodes[(int) (2 * g + 1)];
+            add(0, m, mOff, t, doubleLeaves ? Double.longBitsToDouble(joinDouble(lo, hi))
+                    : Float.intBitsToFloat(hi));
         }
     }
 
@@ -288,6 +309,20 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
         if (!ok) {
             throw new AssertionError(what + " " + value + " out of range in tree " + tree + " at level " + level);
         }
+    }
+
+    /** The int of a double's bits stored first ({@code first}) or second in an entry, in native byte order. */
+    private static int splitDouble(long bits, boolean first) {
+        boolean lowFirst = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+        return (int) (first == lowFirst ? bits : bits >>> 32);
+    }
+
+    /** The inverse of {@link #splitDouble}. */
+    private static long joinDouble(int first, int second) {
+        boolean lowFirst = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+        long lo = Integer.toUnsignedLong(lowFirst ? first : second);
+        long hi = (long) (lowFirst ? second : first) << 32;
+        return hi | lo;
     }
 
     /** Total entries, for tests. */
@@ -306,6 +341,7 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
         static final long FLOAT_BASE;
         private static final MethodHandle GET_INT;
         private static final MethodHandle GET_FLOAT;
+        private static final MethodHandle GET_DOUBLE;
 
         static {
             boolean ok = false;
@@ -313,6 +349,7 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
             long floatBase = 16;
             MethodHandle getInt = null;
             MethodHandle getFloat = null;
+            MethodHandle getDouble = null;
             // JDK 23 deprecated Unsafe's memory access for removal (JEP 471) and later JDKs warn or refuse.
             boolean allowed = Runtime.version().feature() < 23
                     && !"false".equalsIgnoreCase(System.getProperty("hotpath.scoring.unsafe"));
@@ -334,6 +371,8 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
                             .bindTo(u);
                     getFloat = l.findVirtual(c, "getFloat",
                             MethodType.methodType(float.class, Object.class, long.class)).bindTo(u);
+                    getDouble = l.findVirtual(c, "getDouble",
+                            MethodType.methodType(double.class, Object.class, long.class)).bindTo(u);
                     ok = intScale == 4 && floatScale == 4 && intBase == floatBase;
                 } catch (Throwable e) {
                     // Not available on this JVM (or refused): TreeEnsemble uses InterleavedTreeLayout instead.
@@ -345,6 +384,7 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
             FLOAT_BASE = floatBase;
             GET_INT = getInt;
             GET_FLOAT = getFloat;
+            GET_DOUBLE = getDouble;
         }
 
         private Mem() {
@@ -355,6 +395,14 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
                 return (int) GET_INT.invokeExact(array, offset);
             } catch (Throwable e) {
                 throw new AssertionError("Unsafe.getInt cannot fail", e);
+            }
+        }
+
+        static double getDouble(Object array, long offset) {
+            try {
+                return (double) GET_DOUBLE.invokeExact(array, offset);
+            } catch (Throwable e) {
+                throw new AssertionError("Unsafe.getDouble cannot fail", e);
             }
         }
 

@@ -114,7 +114,10 @@ public final class TreeEnsemble extends BaseModel {
                 featureTypes(), info(), trees, InterleavedTreeLayout.tryCompile(trees, numFeatures), doubleTransform);
     }
 
-    /** The per-output sums of one row before rounding to float, from this model's evaluator (tests). */
+    /**
+     * The per-output sums of one row before rounding to float, from this model's evaluator (tests; LightGBM trees,
+     * or XGBoost trees on a fast layout).
+     */
     double[] rawSums(float[] x) {
         return sums(x, 0, new Scratch(numMargins, layout != null ? layout.scratchRowLength() : 0)).clone();
     }
