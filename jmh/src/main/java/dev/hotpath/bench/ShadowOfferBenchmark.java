@@ -3,6 +3,7 @@ package dev.hotpath.bench;
 import dev.hotpath.bench.data.BenchData;
 import dev.hotpath.bench.data.ModelSpec;
 import dev.hotpath.scoring.model.LinearModel;
+import dev.hotpath.scoring.scorer.ShadowSink;
 import dev.hotpath.shadow.JvmFlags;
 import dev.hotpath.shadow.ShadowEvaluator;
 import dev.hotpath.shadow.ShadowModelConfig;
@@ -44,6 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       it is committed, so the request thread pays for taking back the slot's cache lines from the agents' core.
  *       {@code idle=spin} runs the agents with a spin phase before their back-off, to show what busy polling costs
  *       the producer. An iteration in which any offer was dropped prints a warning;</li>
+ *   <li>{@code offerAcceptedViaSink}: the same paced, accepted offer made the way the {@code Scorer} makes it,
+ *       through the evaluator's {@code ShadowSink} (the primary identified as the scorer identifies it);</li>
  *   <li>{@code offerSampledOut}: sample rate 0: the sampling decision only;</li>
  *   <li>{@code offerRingFull}: an evaluator whose agents were never started, its intake ring filled in set-up:
  *       every offer finds the ring full and is dropped and counted.</li>
@@ -189,6 +192,7 @@ public class ShadowOfferBenchmark {
     abstract static class Evaluator {
         ShadowEvaluator evaluator;
         ShadowPublisher publisher;
+        ShadowSink sink;
         Path dir;
 
         void open(double sampleRate, int intakeBytes, boolean start, Supplier<IdleStrategy> idleStrategy)
@@ -213,6 +217,7 @@ public class ShadowOfferBenchmark {
                 evaluator.start();
             }
             publisher = evaluator.publisher();
+            sink = evaluator.sink();
         }
 
         /**
@@ -255,6 +260,22 @@ public class ShadowOfferBenchmark {
     public int offerAccepted(Accepting s, Pace p, Outcomes o) {
         float[] row = nextRow();
         return o.count(s.publisher.offer(requestId++, row, FEATURES, 0.25f, 1, 3000));
+    }
+
+    /**
+     * The accepted offer as the {@code Scorer} makes it: through the {@code ShadowSink} interface.
+     *
+     * @param s the evaluator
+     * @param p the pacing
+     * @param o outcome counters
+     * @return the outcome code
+     */
+    @Benchmark
+    @ZeroAllocation
+    public int offerAcceptedViaSink(Accepting s, Pace p, Outcomes o) {
+        float[] row = nextRow();
+        return o.count(s.sink.offer(requestId++, row, FEATURES, 0.25f, "primary", 1L, 3000)
+                ? ShadowPublisher.ACCEPTED : ShadowPublisher.DROPPED_ERROR);
     }
 
     /**
