@@ -352,13 +352,6 @@ public final class ShadowEvaluator implements AutoCloseable {
         return writer.instanceId();
     }
 
-    /** @return whether {@link #start()} was called and {@link #close()} was not */
-    public boolean isRunning() {
-        synchronized (lifecycle) {
-            return started && !closed;
-        }
-    }
-
     /** @return agent threads that did not stop within the close timeout (a shadow stuck in {@code score}) */
     public int abandonedThreads() {
         synchronized (lifecycle) {

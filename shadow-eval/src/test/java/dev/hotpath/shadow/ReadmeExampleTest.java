@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +17,6 @@ import dev.hotpath.shadow.replay.ReplayResult;
 import dev.hotpath.shadow.replay.ShadowReplay;
 import dev.hotpath.shadow.report.ShadowGates;
 import dev.hotpath.shadow.report.ShadowReport;
-import dev.hotpath.shadow.report.ShadowReportCommand;
-import dev.hotpath.shadow.report.ShadowReportOptions;
 import dev.hotpath.shadow.report.Verdict;
 import dev.hotpath.shadow.testing.TestModels.LinearModel;
 
@@ -87,24 +82,13 @@ class ReadmeExampleTest {
             assertTrue(Files.exists(tmp.resolve("shadow-report.html")));
             assertEquals(5000, report.comparison(2).records(), 1000.0, "about 25% of 20,000");
 
-            // --- README: what `hotpath shadow report` runs
-            int exit = ShadowReportCommand.run(ShadowReportOptions.builder()
-                    .log(logDir)
-                    .json(tmp.resolve("report.json"))
-                    .html(tmp.resolve("report.html"))
-                    .build(), System.out, System.err);
-            // --- end
-            assertEquals(ShadowReportCommand.EXIT_OK, exit);
-
             // --- README: replaying yesterday's traffic through a new candidate
             ReplayResult replay = ShadowReplay.replay(logDir, nextCandidate, replayDir);
             System.out.println(replay.summary());
             // --- end
             assertTrue(replay.replayed() > 200);
-            ByteArrayOutputStream text = new ByteArrayOutputStream();
-            ShadowReportCommand.run(ShadowReportOptions.builder().log(logDir).log(replayDir).build(),
-                    new PrintStream(text, true, StandardCharsets.UTF_8), System.err);
-            assertTrue(text.toString(StandardCharsets.UTF_8).contains("SHADOW candidate-"), text.toString());
+            String text = ShadowReport.builder().addLog(logDir).addLog(replayDir).build().toText();
+            assertTrue(text.contains("SHADOW candidate-"), text);
         });
     }
 }

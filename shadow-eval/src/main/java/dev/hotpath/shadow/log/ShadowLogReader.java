@@ -105,19 +105,6 @@ public final class ShadowLogReader {
     }
 
     /**
-     * Reads one file.
-     *
-     * @param file the file
-     * @param visitor receives the records
-     * @return what was read and skipped
-     */
-    public static ReadSummary readFile(Path file, LogRecordVisitor visitor) {
-        Scan scan = new Scan();
-        scanFile(file, visitor, true, scan);
-        return new ReadSummary(1, scan.blocks, scan.records, scan.skipped, scan.problems);
-    }
-
-    /**
      * The length of the file up to the end of its last valid block: what a crashed {@code .part} file can be
      * truncated to without losing any valid block. Returns 0 when the file header itself is invalid.
      *

@@ -114,7 +114,6 @@ public final class ShadowLogWriter implements AutoCloseable {
     private volatile long bytesWritten;
     private volatile long recordsDropped;
     private volatile long ioErrors;
-    private volatile long blocksWritten;
 
     /** A {@code .part} file found at start-up and made readable again. */
     public record RecoveredFile(Path original, Path renamedTo, long originalBytes, long keptBytes) {
@@ -173,11 +172,6 @@ public final class ShadowLogWriter implements AutoCloseable {
             int len = ShadowLogFormat.encodeModelInfo(scratch, 0, clock.nanoTime(), model);
             append(scratch, 0, len);
         }
-    }
-
-    /** @return the registered model descriptions, in registration order */
-    public List<ModelDescriptor> registeredModels() {
-        return List.copyOf(models.values());
     }
 
     /**
@@ -400,11 +394,6 @@ public final class ShadowLogWriter implements AutoCloseable {
         return ioErrors;
     }
 
-    /** @return blocks written */
-    public long blocksWritten() {
-        return blocksWritten;
-    }
-
     /** @return the {@code .part} files recovered when this writer started */
     public List<RecoveredFile> recoveredFiles() {
         return recovered;
@@ -474,7 +463,6 @@ public final class ShadowLogWriter implements AutoCloseable {
             nextRecordSeq += count;
             recordsWritten += count;
             bytesWritten += length;
-            blocksWritten++;
             unforcedData = true;
             if (fsyncPolicy.mode() == FsyncPolicy.Mode.EVERY_BLOCK) {
                 force(now);
@@ -613,7 +601,6 @@ public final class ShadowLogWriter implements AutoCloseable {
         fileSize += length;
         nextRecordSeq += b.count;
         bytesWritten += length;
-        blocksWritten++;
         b.reset();
     }
 

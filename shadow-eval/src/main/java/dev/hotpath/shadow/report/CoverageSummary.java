@@ -30,12 +30,6 @@ public record CoverageSummary(long offered, long accepted, long sampledOut, long
         return dispatched > 0 ? (double) recorded / dispatched : Double.NaN;
     }
 
-    /** @return share of sampled requests dropped at the producer, NaN when unknown */
-    public double ringDropRate() {
-        long sampled = accepted + droppedRingFull;
-        return accepted >= 0 && sampled > 0 ? (double) droppedRingFull / sampled : Double.NaN;
-    }
-
     /** @return accepted + dropped at the ring, over offered (the effective sample share), NaN when unknown */
     public double sampledShare() {
         return offered > 0 ? (double) (accepted + droppedRingFull) / offered : Double.NaN;

@@ -7,8 +7,8 @@ import dev.hotpath.scoring.ConfigurationException;
 
 /**
  * The set of gates a report applies to every shadow. Gates only recommend; nothing is promoted automatically.
- * A {@code FAIL}-level gate that does not hold makes {@link ShadowReportCommand} exit with
- * {@link ShadowReportCommand#EXIT_GATE_FAILED}, so CI can block a promotion. Immutable and thread-safe.
+ * A {@code FAIL}-level gate that does not hold makes the report's verdict {@link Verdict#FAIL} (and
+ * {@code hotpath shadow report} exit with 3), so CI can block a promotion. Immutable and thread-safe.
  */
 public final class ShadowGates {
     private final List<Gate> gates;

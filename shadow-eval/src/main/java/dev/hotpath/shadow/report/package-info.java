@@ -5,8 +5,6 @@
  * <ul>
  *   <li>{@link dev.hotpath.shadow.report.ShadowReport}: {@code builder().addLog(dir)...build()}, then
  *       {@code writeText/writeJson/writeHtml}.</li>
- *   <li>{@link dev.hotpath.shadow.report.ShadowReportCommand}: what {@code hotpath shadow report} runs; returns an
- *       exit code.</li>
  *   <li>{@link dev.hotpath.shadow.report.ShadowMetrics}: PSI, KS, Jensen–Shannon, Spearman, Kendall tau-b,
  *       Cohen's kappa, top-k overlap, PR-AUC, ROC-AUC, Brier, with their formulas.</li>
  *   <li>{@link dev.hotpath.shadow.report.ShadowGates}: configurable promotion gates (recommend only).</li>

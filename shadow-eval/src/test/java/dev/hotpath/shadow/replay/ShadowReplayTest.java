@@ -118,21 +118,6 @@ class ShadowReplayTest {
     }
 
     @Test
-    void shouldPrintTheSummaryOrTheProblemFromTheCommand() {
-        Path log = liveLog(1.0);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream o = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
-        java.io.PrintStream e = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(ShadowReplayCommand.EXIT_OK, ShadowReplayCommand.run(log, new LinearModel(0f, 1f, 1f),
-                dir.resolve("out"), ReplayOptions.defaults(), o, e));
-        assertTrue(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("replayed 500 captured request(s)"));
-        assertEquals(ShadowReplayCommand.EXIT_INPUT_ERROR, ShadowReplayCommand.run(dir.resolve("missing"),
-                new LinearModel(0f, 1f, 1f), dir.resolve("out2"), ReplayOptions.defaults(), o, e));
-        assertTrue(err.toString(java.nio.charset.StandardCharsets.UTF_8).contains("does not exist"));
-    }
-
-    @Test
     void shouldRefuseAModelIdAlreadyUsedInTheSourceLog() {
         Path log = liveLog(1.0);
         assertThrows(ConfigurationException.class, () -> ShadowReplay.replay(log, new LinearModel(0f, 1f, 1f),

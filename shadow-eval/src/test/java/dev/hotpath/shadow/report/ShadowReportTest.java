@@ -265,6 +265,22 @@ class ShadowReportTest {
     }
 
     @Test
+    void shouldApplyAThresholdOverrideInsteadOfTheLoggedThresholds() {
+        // Logged thresholds 0.9; at 0.95 the primary blocks i >= 950 (50 requests) and the shadow (p + 0.0503)
+        // i >= 900 (100), so 50 requests are blocked by both.
+        ShadowLogWriter w = ReportFixtures.writer(dir, 21);
+        ReportFixtures.models(w, 0.9f, 0.9f);
+        float[] p = ReportFixtures.primaryGrid();
+        ReportFixtures.comparisons(w, p, ReportFixtures.shifted(p, 0.0503f), 0);
+        w.close();
+        ShadowReport r = ShadowReport.builder().addLog(dir).threshold(0.95f).gates(ShadowGates.none()).build();
+        Object root = ReportFixtures.parseJson(r.toJson());
+        assertEquals(0.95, (Double) ReportFixtures.path(root, "shadows", "0", "thresholds", "primary"), 1e-6);
+        assertEquals(0.95, (Double) ReportFixtures.path(root, "shadows", "0", "thresholds", "shadow"), 1e-6);
+        assertEquals(50.0, ReportFixtures.path(root, "shadows", "0", "decisions", "configured", "bothBlock"));
+    }
+
+    @Test
     void shouldWriteATextReportAnEngineerCanRead() {
         String text = shiftedReport(ShadowGates.defaults()).toText();
         for (String expected : new String[] {"SHADOW EVALUATION REPORT", "VERDICT: PASS", "fraud-v8@rc1 [2]",
