@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -13,11 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.hotpath.scoring.Model;
 import dev.hotpath.shadow.log.FsyncPolicy;
-import dev.hotpath.shadow.replay.ReplayResult;
-import dev.hotpath.shadow.replay.ShadowReplay;
-import dev.hotpath.shadow.report.ShadowGates;
-import dev.hotpath.shadow.report.ShadowReport;
-import dev.hotpath.shadow.report.Verdict;
+import dev.hotpath.shadow.log.ShadowLogFormat;
+import dev.hotpath.shadow.testing.LogContents;
 import dev.hotpath.shadow.testing.TestModels.LinearModel;
 
 /** The code of shadow-eval/README.md, kept compiling and running here. Keep both in sync. */
@@ -26,12 +22,10 @@ class ReadmeExampleTest {
     Path tmp;
 
     @Test
-    void readmeWiringReportAndReplayExamplesWork() {
+    void readmeWiringExampleWorks() {
         Model primaryModel = new LinearModel(-0.2f, 0.5f, 0.3f, 0.2f);
         Model candidateModel = new LinearModel(-0.25f, 0.55f, 0.25f, 0.25f);
-        Model nextCandidate = new LinearModel(-0.3f, 0.6f, 0.3f, 0.2f);
         Path logDir = tmp.resolve("shadow");
-        Path replayDir = tmp.resolve("replayed");
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             // --- README: wiring a shadow model in
             ShadowEvaluator shadow = ShadowEvaluator.builder(logDir)
@@ -68,27 +62,11 @@ class ReadmeExampleTest {
             shadow.close();
             // --- end
 
-            // --- README: producing a report (library API)
-            ShadowReport report = ShadowReport.builder()
-                    .addLog(logDir)
-                    .gates(ShadowGates.parse("spearman>=0.9, matched_flip_rate<0.02, coverage>=0.95"))
-                    .build();
-            report.writeText(System.out);
-            report.writeJson(tmp.resolve("shadow-report.json"));
-            report.writeHtml(tmp.resolve("shadow-report.html"));
-            boolean promotable = report.verdict() != Verdict.FAIL;
-            // --- end
-            assertTrue(promotable, report.recommendation());
-            assertTrue(Files.exists(tmp.resolve("shadow-report.html")));
-            assertEquals(5000, report.comparison(2).records(), 1000.0, "about 25% of 20,000");
-
-            // --- README: replaying yesterday's traffic through a new candidate
-            ReplayResult replay = ShadowReplay.replay(logDir, nextCandidate, replayDir);
-            System.out.println(replay.summary());
-            // --- end
-            assertTrue(replay.replayed() > 200);
-            String text = ShadowReport.builder().addLog(logDir).addLog(replayDir).build().toText();
-            assertTrue(text.contains("SHADOW candidate-"), text);
+            LogContents log = LogContents.read(logDir);
+            assertTrue(log.summary.clean(), log.summary.describe());
+            assertEquals(5000, log.forShadow(2).size(), 1000.0, "about 25% of 20,000");
+            assertEquals(log.forShadow(2).size(), log.shadow(2, ShadowLogFormat.S_RECORDS_EMITTED));
+            assertEquals("fraud-v7", log.models.get(1).name());
         });
     }
 }
