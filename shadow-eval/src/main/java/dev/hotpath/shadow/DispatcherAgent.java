@@ -13,6 +13,7 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
+import dev.hotpath.shadow.log.LogRecordEncoder;
 import dev.hotpath.shadow.log.ShadowLogFormat;
 
 /**
@@ -158,7 +159,7 @@ final class DispatcherAgent implements Agent, MessageHandler {
         AtomicBuffer out = records.buffer();
         boolean committed = false;
         try {
-            ShadowLogFormat.encodeFeaturesHeader(out, at, in.getLong(index + IntakeLayout.EPOCH_NANOS),
+            LogRecordEncoder.encodeFeaturesHeader(out, at, in.getLong(index + IntakeLayout.EPOCH_NANOS),
                     in.getLong(index + IntakeLayout.REQUEST_ID), in.getLong(index + IntakeLayout.AMOUNT),
                     in.getShort(index + IntakeLayout.PRIMARY_MODEL) & 0xFFFF, n,
                     in.getFloat(index + IntakeLayout.PRIMARY_SCORE), in.getInt(index + IntakeLayout.PRIMARY_LATENCY),

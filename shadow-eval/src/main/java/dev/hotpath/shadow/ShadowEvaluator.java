@@ -22,6 +22,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.OffsetEpochNanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 import dev.hotpath.scoring.ConfigurationException;
 import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.scorer.ShadowSink;
-import dev.hotpath.shadow.log.FsyncPolicy;
+import dev.hotpath.shadow.log.LogOptions;
 import dev.hotpath.shadow.log.ModelDescriptor;
 import dev.hotpath.shadow.log.ShadowLogFormat;
 import dev.hotpath.shadow.log.ShadowLogWriter;
@@ -100,7 +101,7 @@ public final class ShadowEvaluator implements AutoCloseable {
     private int abandonedThreads;
 
     private ShadowEvaluator(Builder b, ShadowLogWriter writer, Map<Integer, ModelDescriptor> primaries,
-            int maxFeatures) {
+            int maxFeatures, EpochNanoClock clock) {
         this.primaryThreshold = b.primaryThreshold;
         this.idleStrategy = b.idleStrategy;
         this.closeTimeoutNanos = b.closeTimeout.toNanos();
@@ -117,9 +118,9 @@ public final class ShadowEvaluator implements AutoCloseable {
             workers[i] = new ShadowWorkerAgent(i, new ShadowWorkerAgent.Slot(c, resolvedThreshold(c)),
                     primaryThreshold, new OneToOneRingBuffer(directBuffer(cap)), records);
         }
-        this.dispatcher = new DispatcherAgent(intake, workers, records, b.captureRateE4, b.seed, b.clock);
+        this.dispatcher = new DispatcherAgent(intake, workers, records, b.captureRateE4, b.seed, clock);
         this.writerAgent = new LogWriterAgent(records, writer, this, b.countersInterval.toNanos(),
-                b.summaryInterval.toNanos(), b.clock);
+                b.summaryInterval.toNanos(), clock);
         for (ModelDescriptor d : primaries.values()) {
             registry.put(d.name(), d.modelId());
             writer.registerModel(d);
@@ -571,7 +572,8 @@ public final class ShadowEvaluator implements AutoCloseable {
      * combination (ids unique, message sizes fit the rings) and creates the log directory. Not thread-safe.
      */
     public static final class Builder {
-        private final ShadowLogWriter.Builder log;
+        private final Path logDirectory;
+        private LogOptions log = LogOptions.defaults();
         private final Map<Integer, ModelDescriptor> primaries = new LinkedHashMap<>();
         private final List<ShadowModelConfig> shadows = new ArrayList<>();
         private float primaryThreshold = 0.5f;
@@ -582,16 +584,15 @@ public final class ShadowEvaluator implements AutoCloseable {
         private int intakeCapacityBytes = 4 << 20;
         private int shadowQueueCapacityBytes = 1 << 20;
         private int recordsCapacityBytes = 4 << 20;
-        private int blockBytes = 256 << 10;
         private Supplier<IdleStrategy> idleStrategy =
                 () -> new BackoffIdleStrategy(0, 10, 1_000L, 1_000_000L);
         private Duration countersInterval = Duration.ofSeconds(10);
         private Duration summaryInterval = Duration.ofSeconds(60);
         private Duration closeTimeout = Duration.ofSeconds(5);
-        private EpochNanoClock clock = new OffsetEpochNanoClock();
+        private EpochNanoClock clock;
 
         private Builder(Path logDirectory) {
-            this.log = ShadowLogWriter.builder(Objects.requireNonNull(logDirectory, "logDirectory"));
+            this.logDirectory = Objects.requireNonNull(logDirectory, "logDirectory");
         }
 
         /**
@@ -723,84 +724,12 @@ public final class ShadowEvaluator implements AutoCloseable {
         }
 
         /**
-         * @param tag host part of segment file names; see {@link ShadowLogWriter.Builder#hostTag(String)}
+         * @param options how the log is written: segment names, rotation, block size, fsync, disk-space floor,
+         *     retention; default {@link LogOptions#defaults()}
          * @return this
          */
-        public Builder hostTag(String tag) {
-            log.hostTag(tag);
-            return this;
-        }
-
-        /**
-         * @param policy the log's fsync policy; default {@code periodic(1s)}
-         * @return this
-         */
-        public Builder fsyncPolicy(FsyncPolicy policy) {
-            log.fsyncPolicy(policy);
-            return this;
-        }
-
-        /**
-         * @param bytes segment size limit; default 256 MiB
-         * @return this
-         */
-        public Builder rotateBytes(long bytes) {
-            log.rotateBytes(bytes);
-            return this;
-        }
-
-        /**
-         * @param interval segment age limit; default 1 h
-         * @return this
-         */
-        public Builder rotateInterval(Duration interval) {
-            log.rotateInterval(interval);
-            return this;
-        }
-
-        /**
-         * @param bytes log block size; default 256 KiB
-         * @return this
-         */
-        public Builder blockBytes(int bytes) {
-            log.blockBytes(bytes);
-            this.blockBytes = bytes;
-            return this;
-        }
-
-        /**
-         * @param interval how long a partly filled block may wait before it is written; default 500 ms
-         * @return this
-         */
-        public Builder flushInterval(Duration interval) {
-            log.flushInterval(interval);
-            return this;
-        }
-
-        /**
-         * @param bytes pause writing while usable disk space is below this; 0 disables; default 64 MiB
-         * @return this
-         */
-        public Builder minFreeBytes(long bytes) {
-            log.minFreeBytes(bytes);
-            return this;
-        }
-
-        /**
-         * @param bytes keep at most this many bytes of this host's finished segments; 0 (default) keeps all
-         * @return this
-         */
-        public Builder retainMaxBytes(long bytes) {
-            log.retainMaxBytes(bytes);
-            return this;
-        }
-
-        /**
-         * @param age delete this host's finished segments older than this; {@code null} (default) keeps all
-         * @return this
-         */
-        public Builder retainMaxAge(Duration age) {
-            log.retainMaxAge(age);
+        public Builder log(LogOptions options) {
+            this.log = Objects.requireNonNull(options, "options");
             return this;
         }
 
@@ -858,7 +787,6 @@ public final class ShadowEvaluator implements AutoCloseable {
          */
         public Builder clock(EpochNanoClock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
-            log.clock(clock);
             return this;
         }
 
@@ -918,13 +846,17 @@ public final class ShadowEvaluator implements AutoCloseable {
             if (captureRateE4 > 0) {
                 int features = ShadowLogFormat.featuresLength(maxFeatures);
                 checkFits("recordsCapacityBytes (feature capture)", recordsCapacityBytes, features, maxFeatures);
-                if (features > blockBytes - ShadowLogFormat.BLOCK_HEADER_LENGTH) {
+                if (features > log.blockBytes() - ShadowLogFormat.BLOCK_HEADER_LENGTH) {
                     throw new ConfigurationException("a FEATURES record of " + maxFeatures + " features is "
                             + features + " bytes, larger than a log block; raise blockBytes");
                 }
             }
-            ShadowLogWriter writer = log.build();
-            return new ShadowEvaluator(this, writer, resolvedPrimaries, maxFeatures);
+            // Without an injected clock, records are stamped with an offset clock (cheap, resampled by the writer
+            // agent) and the writer keeps the system clock for its files.
+            EpochNanoClock recordClock = clock != null ? clock : new OffsetEpochNanoClock();
+            ShadowLogWriter writer = ShadowLogWriter.open(logDirectory, log,
+                    clock != null ? clock : new SystemEpochNanoClock());
+            return new ShadowEvaluator(this, writer, resolvedPrimaries, maxFeatures, recordClock);
         }
 
         private static void checkFits(String what, int capacity, int messageBytes, int maxFeatures) {

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.hotpath.scoring.Model;
+import dev.hotpath.shadow.log.LogRecordEncoder;
 import dev.hotpath.shadow.log.ShadowLogFormat;
 
 /**
@@ -216,7 +217,7 @@ final class ShadowWorkerAgent implements Agent, MessageHandler {
         AtomicBuffer out = records.buffer();
         boolean committed = false;
         try {
-            ShadowLogFormat.encodeComparison(out, at, in.getLong(index + IntakeLayout.EPOCH_NANOS),
+            LogRecordEncoder.encodeComparison(out, at, in.getLong(index + IntakeLayout.EPOCH_NANOS),
                     in.getLong(index + IntakeLayout.REQUEST_ID), in.getLong(index + IntakeLayout.AMOUNT),
                     in.getShort(index + IntakeLayout.PRIMARY_MODEL) & 0xFFFF, s.modelId, primaryScore, score,
                     ShadowLogFormat.decision(primaryScore, primaryThreshold),

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.hotpath.scoring.Model;
 import dev.hotpath.shadow.log.FsyncPolicy;
+import dev.hotpath.shadow.log.LogOptions;
 import dev.hotpath.shadow.log.ShadowLogFormat;
 import dev.hotpath.shadow.testing.LogContents;
 import dev.hotpath.shadow.testing.TestModels.LinearModel;
@@ -38,8 +39,11 @@ class ReadmeExampleTest {
                             .build())
                     .sampleRate(0.25)                                // 25% of requests, same ones on every host
                     .featureCaptureRate(0.10)                        // 10% of those are kept for replay
-                    .fsyncPolicy(FsyncPolicy.periodic(Duration.ofSeconds(1)))
-                    .minFreeBytes(0)                                 // (test only: ignore the disk-space floor)
+                    .log(LogOptions.builder()
+                            .fsyncPolicy(FsyncPolicy.periodic(Duration.ofSeconds(1)))
+                            .retainMaxAge(Duration.ofDays(7))        // this host's segments older than a week go
+                            .minFreeBytes(0)                         // (test only: ignore the disk-space floor)
+                            .build())
                     .build();
             shadow.start();
             ShadowPublisher publisher = shadow.publisher();

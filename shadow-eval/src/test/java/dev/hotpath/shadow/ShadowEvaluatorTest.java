@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.hotpath.shadow.log.FsyncPolicy;
+import dev.hotpath.shadow.log.LogOptions;
 import dev.hotpath.shadow.log.ShadowLogFormat;
 import dev.hotpath.shadow.log.ShadowLogReader;
 import dev.hotpath.shadow.testing.LogContents;
@@ -36,7 +37,8 @@ class ShadowEvaluatorTest {
     }
 
     static ShadowEvaluator.Builder base(Path dir) {
-        return ShadowEvaluator.builder(dir).hostTag("test").minFreeBytes(0).fsyncPolicy(FsyncPolicy.none())
+        return ShadowEvaluator.builder(dir)
+                .log(LogOptions.builder().hostTag("test").minFreeBytes(0).fsyncPolicy(FsyncPolicy.none()).build())
                 .summaryInterval(Duration.ZERO).closeTimeout(Duration.ofSeconds(10));
     }
 

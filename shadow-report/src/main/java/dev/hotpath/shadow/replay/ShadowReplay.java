@@ -17,6 +17,7 @@ import dev.hotpath.shadow.ShadowSampling;
 import dev.hotpath.shadow.log.ComparisonRecord;
 import dev.hotpath.shadow.log.FeaturesRecord;
 import dev.hotpath.shadow.log.FsyncPolicy;
+import dev.hotpath.shadow.log.LogOptions;
 import dev.hotpath.shadow.log.LogRecordVisitor;
 import dev.hotpath.shadow.log.ModelDescriptor;
 import dev.hotpath.shadow.log.ReadSummary;
@@ -97,8 +98,9 @@ public final class ShadowReplay {
                 info.checksum(), ("replay of " + info.format() + " " + info.objective()).strip(), threshold,
                 model.numFeatures(), outputIndex, 0);
 
-        ShadowLogWriter writer = ShadowLogWriter.builder(outDir).hostTag("replay").failFast(true).minFreeBytes(0)
-                .fsyncPolicy(FsyncPolicy.periodic(java.time.Duration.ofSeconds(5))).recoverPartFiles(false).build();
+        ShadowLogWriter writer = ShadowLogWriter.open(outDir, LogOptions.builder().hostTag("replay").failFast(true)
+                .minFreeBytes(0).fsyncPolicy(FsyncPolicy.periodic(java.time.Duration.ofSeconds(5)))
+                .recoverPartFiles(false).build());
         Replayer replayer = new Replayer(model, outputIndex, id, threshold, primaryThreshold, survey.primaryThresholds,
                 writer, options.copyFeatures());
         try {

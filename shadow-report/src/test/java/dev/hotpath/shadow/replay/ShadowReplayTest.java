@@ -20,6 +20,7 @@ import dev.hotpath.shadow.ShadowEvaluator;
 import dev.hotpath.shadow.ShadowModelConfig;
 import dev.hotpath.shadow.ShadowPublisher;
 import dev.hotpath.shadow.log.FsyncPolicy;
+import dev.hotpath.shadow.log.LogOptions;
 import dev.hotpath.shadow.log.ShadowLogFormat;
 import dev.hotpath.shadow.report.ShadowGates;
 import dev.hotpath.shadow.report.ShadowReport;
@@ -36,8 +37,9 @@ class ShadowReplayTest {
 
     private Path liveLog(double captureRate) {
         Path log = dir.resolve("live");
-        ShadowEvaluator ev = ShadowEvaluator.builder(log).hostTag("live").minFreeBytes(0)
-                .fsyncPolicy(FsyncPolicy.none()).summaryInterval(Duration.ZERO)
+        ShadowEvaluator ev = ShadowEvaluator.builder(log)
+                .log(LogOptions.builder().hostTag("live").minFreeBytes(0).fsyncPolicy(FsyncPolicy.none()).build())
+                .summaryInterval(Duration.ZERO)
                 .primaryModel(1, "fraud-v7", "1").primaryThreshold(0.5f)
                 .addShadow(ShadowModelConfig.builder(2, "fraud-v8", new LinearModel(0f, 0.5f, 0.5f)).build())
                 .featureCaptureRate(captureRate)

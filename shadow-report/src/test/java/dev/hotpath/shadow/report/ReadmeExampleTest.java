@@ -15,6 +15,7 @@ import dev.hotpath.scoring.Model;
 import dev.hotpath.shadow.ShadowEvaluator;
 import dev.hotpath.shadow.ShadowModelConfig;
 import dev.hotpath.shadow.ShadowPublisher;
+import dev.hotpath.shadow.log.LogOptions;
 import dev.hotpath.shadow.replay.ReplayResult;
 import dev.hotpath.shadow.replay.ShadowReplay;
 import dev.hotpath.shadow.testing.TestModels.LinearModel;
@@ -33,7 +34,7 @@ class ReadmeExampleTest {
                 .addShadow(ShadowModelConfig.builder(2, "fraud-v8", candidateModel).threshold(0.6f).build())
                 .sampleRate(0.25)
                 .featureCaptureRate(0.10)
-                .minFreeBytes(0)
+                .log(LogOptions.builder().minFreeBytes(0).build())
                 .build();
         shadow.start();
         ShadowPublisher publisher = shadow.publisher();

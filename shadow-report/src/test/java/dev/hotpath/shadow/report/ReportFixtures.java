@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import dev.hotpath.shadow.log.FsyncPolicy;
+import dev.hotpath.shadow.log.LogOptions;
 import dev.hotpath.shadow.log.ModelDescriptor;
 import dev.hotpath.shadow.log.ShadowLogFormat;
 import dev.hotpath.shadow.log.ShadowLogWriter;
@@ -25,8 +26,8 @@ final class ReportFixtures {
     }
 
     static ShadowLogWriter writer(Path dir, long instance) {
-        return ShadowLogWriter.builder(dir).hostTag("fixture").instanceId(instance).minFreeBytes(0)
-                .fsyncPolicy(FsyncPolicy.none()).build();
+        return ShadowLogWriter.open(dir, LogOptions.builder().hostTag("fixture").instanceId(instance).minFreeBytes(0)
+                .fsyncPolicy(FsyncPolicy.none()).build());
     }
 
     static void models(ShadowLogWriter w, float primaryThreshold, float shadowThreshold) {

@@ -21,6 +21,7 @@ import dev.hotpath.scoring.Model;
 import dev.hotpath.shadow.ShadowEvaluator;
 import dev.hotpath.shadow.ShadowModelConfig;
 import dev.hotpath.shadow.log.FsyncPolicy;
+import dev.hotpath.shadow.log.LogOptions;
 import dev.hotpath.shadow.replay.ReplayResult;
 import dev.hotpath.shadow.replay.ShadowReplay;
 import dev.hotpath.shadow.testing.LogContents;
@@ -62,8 +63,9 @@ class ModelLoaderShadowTest {
 
         Path log = dir.resolve("log");
         try (Model model = ModelLoader.load(file)) {
-            ShadowEvaluator ev = ShadowEvaluator.builder(log).hostTag("ml").minFreeBytes(0)
-                    .fsyncPolicy(FsyncPolicy.none()).summaryInterval(Duration.ZERO)
+            ShadowEvaluator ev = ShadowEvaluator.builder(log)
+                    .log(LogOptions.builder().hostTag("ml").minFreeBytes(0).fsyncPolicy(FsyncPolicy.none()).build())
+                    .summaryInterval(Duration.ZERO)
                     .addShadow(ShadowModelConfig.builder(2, "candidate", model)
                             .latencyBudget(Duration.ofSeconds(10)).build())
                     .featureCaptureRate(1.0).build();

@@ -22,6 +22,7 @@ import dev.hotpath.shadow.ShadowEvaluator;
 import dev.hotpath.shadow.ShadowModelConfig;
 import dev.hotpath.shadow.ShadowPublisher;
 import dev.hotpath.shadow.log.FsyncPolicy;
+import dev.hotpath.shadow.log.LogOptions;
 import dev.hotpath.shadow.replay.ReplayResult;
 import dev.hotpath.shadow.replay.ShadowReplay;
 import dev.hotpath.shadow.report.ShadowComparison;
@@ -94,8 +95,9 @@ class XgboostShadowTest {
         float[][] primaryPred = primary.predict(all);
         float[][] candidatePred = candidate.predict(all);
         Path log = dir.resolve("log");
-        ShadowEvaluator ev = ShadowEvaluator.builder(log).hostTag("xgb").minFreeBytes(0)
-                .fsyncPolicy(FsyncPolicy.none()).summaryInterval(Duration.ZERO)
+        ShadowEvaluator ev = ShadowEvaluator.builder(log)
+                .log(LogOptions.builder().hostTag("xgb").minFreeBytes(0).fsyncPolicy(FsyncPolicy.none()).build())
+                .summaryInterval(Duration.ZERO)
                 .primaryModel(1, "xgb-depth3", "20 rounds").primaryThreshold(0.5f)
                 .addShadow(ShadowModelConfig.builder(2, "xgb-depth2", new BoosterModel(candidate, N_FEATURES, "c"))
                         .latencyBudget(Duration.ofSeconds(10)).build())
