@@ -6,6 +6,7 @@ import dev.hotpath.scoring.model.LinearModel;
 import dev.hotpath.scoring.scorer.ShadowSink;
 import dev.hotpath.shadow.JvmFlags;
 import dev.hotpath.shadow.ShadowEvaluator;
+import dev.hotpath.shadow.ShadowEvaluatorBuilder;
 import dev.hotpath.shadow.ShadowModelConfig;
 import dev.hotpath.shadow.ShadowPublisher;
 import java.io.IOException;
@@ -46,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@code idle=spin} runs the agents with a spin phase before their back-off, to show what busy polling costs
  *       the producer. An iteration in which any offer was dropped prints a warning;</li>
  *   <li>{@code offerAcceptedViaSink}: the same paced, accepted offer made the way the {@code Scorer} makes it,
- *       through the evaluator's {@code ShadowSink} (the primary identified as the scorer identifies it);</li>
+ *       through the evaluator's {@code ShadowSink} with the primary's id resolved once, as the scorer does;</li>
  *   <li>{@code offerSampledOut}: sample rate 0: the sampling decision only;</li>
  *   <li>{@code offerRingFull}: an evaluator whose agents were never started, its intake ring filled in set-up:
  *       every offer finds the ring full and is dropped and counted.</li>
@@ -193,6 +194,7 @@ public class ShadowOfferBenchmark {
         ShadowEvaluator evaluator;
         ShadowPublisher publisher;
         ShadowSink sink;
+        int primaryId;
         Path dir;
 
         void open(double sampleRate, int intakeBytes, boolean start, Supplier<IdleStrategy> idleStrategy)
@@ -203,7 +205,7 @@ public class ShadowOfferBenchmark {
                 w[i] = (i % 7 - 3) * 0.01f;
             }
             LinearModel shadow = LinearModel.builder(FEATURES, 1).weights(w).build();
-            ShadowEvaluator.Builder b = ShadowEvaluator.builder(dir)
+            ShadowEvaluatorBuilder b = ShadowEvaluator.builder(dir)
                     .primaryModel(1, "primary", "bench")
                     .addShadow(ShadowModelConfig.builder(2, "candidate", shadow).build())
                     .sampleRate(sampleRate)
@@ -218,6 +220,7 @@ public class ShadowOfferBenchmark {
             }
             publisher = evaluator.publisher();
             sink = evaluator.sink();
+            primaryId = evaluator.resolvePrimary("primary", shadow, 1);
         }
 
         /**
@@ -274,8 +277,7 @@ public class ShadowOfferBenchmark {
     @ZeroAllocation
     public int offerAcceptedViaSink(Accepting s, Pace p, Outcomes o) {
         float[] row = nextRow();
-        return o.count(s.sink.offer(requestId++, row, FEATURES, 0.25f, "primary", 1L, 3000)
-                ? ShadowPublisher.ACCEPTED : ShadowPublisher.DROPPED_ERROR);
+        return o.count(s.sink.offer(requestId++, row, FEATURES, 0.25f, s.primaryId, 3000));
     }
 
     /**

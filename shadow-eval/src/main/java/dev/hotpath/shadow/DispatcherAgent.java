@@ -138,9 +138,17 @@ final class DispatcherAgent implements Agent, MessageHandler {
                 counters.increment(D_FEATURES_DROPPED);
             }
         }
+        final int primaryModel = buffer.getShort(index + IntakeLayout.PRIMARY_MODEL) & 0xFFFF;
         for (int k = 0; k < queues.length; k++) {
-            // The slot is read per request so counts follow a replaced shadow (promotion) within one request.
-            SingleWriterCounters c = workers[k].slot().counters;
+            // Per request, so a replaced shadow (promotion) takes over in queue order; see ShadowWorkerAgent.
+            ShadowWorkerAgent.Slot slot = workers[k].dispatchSlot(buffer, index);
+            SingleWriterCounters c = slot.counters;
+            if (slot.modelId == primaryModel) {
+                // Around a promotion, requests served by this very model (the old primary before it became this
+                // shadow, the new primary before the old one replaced it) would compare the model with itself.
+                c.increment(ShadowLogFormat.S_SKIPPED_SELF);
+                continue;
+            }
             if (queues[k].write(msgTypeId, buffer, index, length)) {
                 c.increment(ShadowLogFormat.S_RECEIVED);
             } else {

@@ -284,6 +284,11 @@ public final class ShadowLogFormat {
     public static final int S_RECORDS_EMITTED = 9;
     /** Shadow counter: requests still queued for this shadow when it was stopped at close. */
     public static final int S_ABANDONED_AT_CLOSE = 10;
+    /**
+     * Shadow counter: requests not given to this shadow because this same model served them as the primary (only
+     * around a promotion: the requests queued when the roles changed). Not part of the dispatched count.
+     */
+    public static final int S_SKIPPED_SELF = 11;
 
     /** Human-readable names of the global counter slots, index = slot. */
     public static final String[] GLOBAL_COUNTER_NAMES = {
@@ -295,7 +300,7 @@ public final class ShadowLogFormat {
     /** Human-readable names of the per-shadow counter slots, index = slot. */
     public static final String[] SHADOW_COUNTER_NAMES = {
         "received", "droppedBacklog", "scored", "errors", "nanOutputs", "overBudget", "breakerTrips",
-        "skippedBreakerOpen", "droppedWriterFull", "recordsEmitted", "abandonedAtClose", "reserved11",
+        "skippedBreakerOpen", "droppedWriterFull", "recordsEmitted", "abandonedAtClose", "skippedSelf",
         "reserved12", "reserved13", "reserved14", "reserved15"
     };
 
