@@ -96,6 +96,11 @@ class ShadowLogRecoveryTest {
         assertEquals(offsets[1] - offsets[0], p.bytesSkipped());
         assertTrue(p.reason().contains("CRC32C"), p.reason());
         assertEquals(150, log.comparisons.get(100).requestId(), "resumed at the third block");
+        assertEquals(1, log.summary.sequenceProblems().size());
+        SequenceProblem gap = log.summary.sequenceProblems().get(0);
+        assertEquals(SequenceProblem.Kind.MISSING, gap.kind());
+        assertEquals(50, gap.records(), "the second block's comparisons");
+        assertTrue(gap.describe().contains("inside corrupt.shdw: a damaged block was skipped"), gap.describe());
     }
 
     @Test

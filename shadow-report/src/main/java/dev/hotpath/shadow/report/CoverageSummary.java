@@ -19,11 +19,13 @@ package dev.hotpath.shadow.report;
  * @param abandonedAtClose requests still queued for this shadow at shutdown
  * @param dispatched accepted requests the dispatcher handed to this shadow while it was registered: queued for it
  *     or dropped because its queue was full
+ * @param skippedSelf requests not given to this shadow because this same model served them as the primary (around
+ *     a promotion); not part of {@code dispatched}
  * @param recorded comparison records of this shadow found in the log
  */
 public record CoverageSummary(long offered, long accepted, long sampledOut, long droppedRingFull,
         long droppedBacklog, long droppedWriterFull, long droppedIo, long abandonedAtClose, long dispatched,
-        long recorded) {
+        long skippedSelf, long recorded) {
 
     /** @return recorded / dispatched, NaN when the dispatched count is unknown or zero */
     public double coverage() {

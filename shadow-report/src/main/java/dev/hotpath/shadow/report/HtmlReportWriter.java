@@ -13,6 +13,7 @@ import java.util.Locale;
 
 import dev.hotpath.shadow.log.ModelDescriptor;
 import dev.hotpath.shadow.log.ReadProblem;
+import dev.hotpath.shadow.log.SequenceProblem;
 
 /**
  * Renders a {@link ShadowReport} as one self-contained HTML page: inline CSS and inline SVG plots drawn here, no
@@ -64,6 +65,15 @@ final class HtmlReportWriter {
             o.append("<details><summary>What the reader skipped</summary><ul>\n");
             for (ReadProblem p : run.read().problems()) {
                 o.append("<li>").append(esc(p.toString())).append("</li>\n");
+            }
+            o.append("</ul></details>\n");
+        }
+        if (!run.read().sequenceProblems().isEmpty()) {
+            o.append("<details open><summary>Log integrity: each writer numbers its records across its segments"
+                    + "</summary><ul>\n");
+            for (SequenceProblem p : run.read().sequenceProblems()) {
+                o.append("<li><b>").append(TextReportWriter.integrityLabel(p)).append("</b> ")
+                        .append(esc(p.describe())).append("</li>\n");
             }
             o.append("</ul></details>\n");
         }

@@ -2,6 +2,7 @@ package dev.hotpath.shadow.report;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 
 import dev.hotpath.shadow.log.ModelDescriptor;
 import dev.hotpath.shadow.log.ReadProblem;
+import dev.hotpath.shadow.log.SequenceProblem;
 
 /** Renders a {@link ShadowReport} as JSON (layout version {@link ShadowReport#REPORT_VERSION}). */
 final class JsonReportWriter {
@@ -64,6 +66,26 @@ final class JsonReportWriter {
             g.writeNumberField("offset", p.offset());
             g.writeNumberField("bytesSkipped", p.bytesSkipped());
             g.writeStringField("reason", p.reason());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeNumberField("recordsRepeated", run.read().recordsRepeated());
+        g.writeNumberField("recordsMissing", run.read().recordsMissing());
+        g.writeArrayFieldStart("sequenceProblems");
+        for (SequenceProblem p : run.read().sequenceProblems()) {
+            g.writeStartObject();
+            g.writeStringField("kind", p.kind().name());
+            g.writeStringField("writer", String.format(Locale.ROOT, "%016x", p.instanceId()));
+            g.writeNumberField("firstSeq", p.firstSeq());
+            g.writeNumberField("lastSeq", p.lastSeq());
+            g.writeNumberField("records", p.records());
+            g.writeStringField("segment", p.segment().toString());
+            if (p.otherSegment() == null) {
+                g.writeNullField("otherSegment");
+            } else {
+                g.writeStringField("otherSegment", p.otherSegment().toString());
+            }
+            g.writeStringField("message", p.describe());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -142,6 +164,7 @@ final class JsonReportWriter {
         count(g, "droppedIo", cov.droppedIo());
         count(g, "abandonedAtClose", cov.abandonedAtClose());
         count(g, "dispatched", cov.dispatched());
+        count(g, "skippedSelf", cov.skippedSelf());
         g.writeNumberField("recorded", cov.recorded());
         num(g, "coverage", cov.coverage());
         num(g, "sampledShare", cov.sampledShare());

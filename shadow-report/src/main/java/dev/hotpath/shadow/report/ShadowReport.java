@@ -238,10 +238,18 @@ public final class ShadowReport {
         }
         LabelFile labels = b.labels == null ? null : LabelFile.load(b.labels);
         LogDataset data = LogDataset.read(b.logs, b.maxRecordsPerShadow);
-        if (!data.summary.clean()) {
+        if (data.summary.bytesSkipped() > 0 || !data.summary.problems().isEmpty()) {
             warnings.add("The reader skipped " + data.summary.bytesSkipped() + " byte(s) in "
                     + data.summary.problems().size() + " place(s) (torn or corrupt blocks, e.g. after a crash); "
                     + "everything before them was read.");
+        }
+        if (data.summary.recordsRepeated() > 0) {
+            warnings.add(data.summary.recordsRepeated() + " record(s) were found in two files (a segment copied "
+                    + "under a second name, or a log given twice) and were counted once; see LOG INTEGRITY.");
+        }
+        if (data.summary.recordsMissing() > 0) {
+            warnings.add(data.summary.recordsMissing() + " record(s) are missing between segments of a writer (a "
+                    + "deleted or lost segment): the comparison lacks that traffic; see LOG INTEGRITY.");
         }
         if (labels != null && labels.conflicts() > 0) {
             warnings.add(labels.conflicts() + " request id(s) in " + labels.path()
@@ -464,6 +472,11 @@ public final class ShadowReport {
         }
 
         CoverageSummary coverage = coverage(data, shadowId, c.size);
+        if (coverage.dispatched() >= 0 && c.size > coverage.dispatched()) {
+            notes.add("More records (" + c.size + ") than requests dispatched to this shadow ("
+                    + coverage.dispatched() + "): its COUNTERS are incomplete (e.g. a writer's last segment is "
+                    + "missing), so the coverage shown is overstated.");
+        }
         float[] ps = ShadowMetrics.sortedCopy(p);
         float[] ss = ShadowMetrics.sortedCopy(s);
         double[] edges = valid == 0 ? new double[0] : ShadowMetrics.quantileBinEdges(p, b.psiBins);
@@ -523,7 +536,7 @@ public final class ShadowReport {
     private static CoverageSummary coverage(LogDataset data, int shadowId, long recorded) {
         List<Long> instances = data.instancesWithScope(shadowId);
         if (instances.isEmpty()) {
-            return new CoverageSummary(-1, -1, -1, -1, -1, -1, -1, -1, -1, recorded);
+            return new CoverageSummary(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, recorded);
         }
         long[] g = data.sumLatest(instances, ShadowLogFormat.SCOPE_GLOBAL);
         long[] s = data.sumLatest(instances, shadowId);
@@ -531,7 +544,8 @@ public final class ShadowReport {
                 g[ShadowLogFormat.G_SAMPLED_OUT], g[ShadowLogFormat.G_DROPPED_RING_FULL],
                 s[ShadowLogFormat.S_DROPPED_BACKLOG], s[ShadowLogFormat.S_DROPPED_WRITER_FULL],
                 g[ShadowLogFormat.G_DROPPED_IO], s[ShadowLogFormat.S_ABANDONED_AT_CLOSE],
-                s[ShadowLogFormat.S_RECEIVED] + s[ShadowLogFormat.S_DROPPED_BACKLOG], recorded);
+                s[ShadowLogFormat.S_RECEIVED] + s[ShadowLogFormat.S_DROPPED_BACKLOG], s[ShadowLogFormat.S_SKIPPED_SELF],
+                recorded);
     }
 
     private static LabelSummary labelSummary(LabelFile labels, LogDataset.Columns c, int[] validIdx, int valid,

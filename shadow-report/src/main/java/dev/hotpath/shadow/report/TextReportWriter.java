@@ -14,6 +14,7 @@ import java.util.Locale;
 
 import dev.hotpath.shadow.log.ModelDescriptor;
 import dev.hotpath.shadow.log.ReadProblem;
+import dev.hotpath.shadow.log.SequenceProblem;
 
 /** Renders a {@link ShadowReport} as plain text for terminals and pull-request comments (about 100 columns). */
 final class TextReportWriter {
@@ -63,12 +64,31 @@ final class TextReportWriter {
             para(out, "  ", "WARNING: " + w);
         }
         line(out, "");
+        if (!run.read().sequenceProblems().isEmpty()) {
+            line(out, "LOG INTEGRITY (each writer numbers its records across its segments)");
+            for (SequenceProblem p : run.read().sequenceProblems()) {
+                para(out, "  ", left(integrityLabel(p), 9) + " " + p.describe());
+            }
+            line(out, "");
+        }
 
         for (ShadowComparison c : r.comparisons()) {
             writeComparison(c, out);
         }
         if (r.comparisons().isEmpty()) {
             line(out, "No comparison records found.");
+        }
+    }
+
+    /** The first word of a LOG INTEGRITY line. */
+    static String integrityLabel(SequenceProblem p) {
+        switch (p.kind()) {
+            case REPEATED:
+                return "REPEATED";
+            case MISSING:
+                return "MISSING";
+            default:
+                return "older";
         }
     }
 
@@ -86,6 +106,8 @@ final class TextReportWriter {
                 + ", over latency budget " + count(c.overBudget()) + " (error rate " + pct(c.errorRate()) + ")");
         line(out, "          dropped: shadow queue full " + count(cov.droppedBacklog()) + ", writer ring full "
                 + count(cov.droppedWriterFull()) + ", abandoned at shutdown " + count(cov.abandonedAtClose())
+                + (cov.skippedSelf() > 0 ? "; " + count(cov.skippedSelf()) + " skipped (served by this model as the"
+                        + " primary, around a promotion)" : "")
                 + (c.replayed() > 0 ? "; " + count(c.replayed()) + " record(s) from offline replay" : ""));
         for (String n : c.notes()) {
             para(out, "  ", "NOTE: " + n);

@@ -26,8 +26,17 @@ final class ReportFixtures {
     }
 
     static ShadowLogWriter writer(Path dir, long instance) {
-        return ShadowLogWriter.open(dir, LogOptions.builder().hostTag("fixture").instanceId(instance).minFreeBytes(0)
-                .fsyncPolicy(FsyncPolicy.none()).build());
+        return ShadowLogWriter.open(dir, options(instance).build());
+    }
+
+    /** A writer whose segments hold about 1,000 comparison records each (64 KiB, 4 KiB blocks). */
+    static ShadowLogWriter smallSegmentWriter(Path dir, long instance) {
+        return ShadowLogWriter.open(dir, options(instance).rotateBytes(64 << 10).blockBytes(4096).build());
+    }
+
+    private static LogOptions.Builder options(long instance) {
+        return LogOptions.builder().hostTag("fixture").instanceId(instance).minFreeBytes(0)
+                .fsyncPolicy(FsyncPolicy.none());
     }
 
     static void models(ShadowLogWriter w, float primaryThreshold, float shadowThreshold) {

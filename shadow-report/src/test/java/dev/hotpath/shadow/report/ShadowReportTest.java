@@ -123,12 +123,19 @@ class ShadowReportTest {
         float[] p = ReportFixtures.primaryGrid();
         ReportFixtures.comparisons(w, p, p, 0);
         ReportFixtures.counters(w, T0, 2000, 1000);
+        // At the promotion 7 requests served by this model as the primary were not given to it as a shadow.
+        long[] later = ReportFixtures.shadow(1000, 0);
+        later[ShadowLogFormat.S_SKIPPED_SELF] = 7;
+        w.appendCounters(T0 + 1, 2, later);
         w.close();
-        ShadowComparison c = ShadowReport.builder().addLog(dir).build().comparison(2);
+        ShadowReport r = ShadowReport.builder().addLog(dir).build();
+        ShadowComparison c = r.comparison(2);
         assertEquals(2000, c.coverage().accepted());
         assertEquals(1000, c.coverage().dispatched());
+        assertEquals(7, c.coverage().skippedSelf());
         assertEquals(1.0, c.coverage().coverage(), 1e-12);
         assertEquals(Verdict.PASS, c.verdict(), "default gates: " + c.gates());
+        assertTrue(r.toText().contains("7 skipped (served by this model as the primary"), r.toText());
     }
 
     @Test
@@ -157,6 +164,70 @@ class ShadowReportTest {
         assertEquals(60.0 / 560, r.run().maxIntervalDropRate(), 1e-12);
         assertTrue(r.run().warnings().stream().anyMatch(s -> s.contains("dropped because the intake ring was full")),
                 r.run().warnings().toString());
+    }
+
+    @Test
+    void shouldCountACopiedSegmentOnceAndNameBothFilesInEveryFormat() throws Exception {
+        // Before: the copy was counted too (2,000 records of 1,000 dispatched: "coverage 200%", verdict PASS).
+        ShadowLogWriter w = ReportFixtures.writer(dir, 19);
+        ReportFixtures.models(w, 0.5f, 0.5f);
+        float[] p = ReportFixtures.primaryGrid();
+        ReportFixtures.comparisons(w, p, p, 0);
+        ReportFixtures.counters(w, T0, 1000, 1000);
+        w.close();
+        Path original = w.finishedFiles().get(0);
+        Path copy = dir.resolve("copy-of-" + original.getFileName());
+        Files.copy(original, copy);
+
+        ShadowReport r = ShadowReport.builder().addLog(dir).build();
+        assertEquals(1000, r.comparison(2).records());
+        assertEquals(1.0, r.comparison(2).coverage().coverage(), 1e-12);
+        assertEquals(0, r.comparison(2).duplicateRequestIds());
+        assertTrue(r.run().warnings().stream().anyMatch(s -> s.contains("were found in two files")),
+                r.run().warnings().toString());
+        String text = r.toText();
+        assertTrue(text.contains("LOG INTEGRITY") && text.contains("REPEATED"), text);
+        assertTrue(text.contains(copy.getFileName().toString()) && text.contains(original.getFileName().toString()),
+                text);
+        Object json = ReportFixtures.parseJson(r.toJson());
+        assertEquals("REPEATED", ReportFixtures.path(json, "run", "sequenceProblems", "0", "kind"));
+        assertEquals((double) r.run().read().recordsRepeated(), ReportFixtures.path(json, "run", "recordsRepeated"));
+        assertTrue(r.run().read().recordsRepeated() >= 1000, "the copy's comparisons at least");
+        String html = r.toHtml();
+        assertTrue(html.contains("Log integrity") && html.contains(copy.getFileName().toString()), "html");
+    }
+
+    @Test
+    void shouldNameADeletedMiddleSegmentAndReportTheCoverageItCosts() throws Exception {
+        ShadowLogWriter w = ReportFixtures.smallSegmentWriter(dir, 20);
+        ReportFixtures.models(w, 0.5f, 0.5f);
+        float[] p = new float[3000];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (i % 1000 + 0.5f) / 1000f;
+        }
+        ReportFixtures.comparisons(w, p, p, 0);
+        ReportFixtures.counters(w, T0 + 5_000_000_000L, 3000, 3000);
+        w.close();
+        List<Path> segments = w.finishedFiles();
+        assertTrue(segments.size() >= 3, "segments " + segments.size());
+        Files.delete(segments.get(1));
+
+        ShadowReport r = ShadowReport.builder().addLog(dir).build();
+        ShadowComparison c = r.comparison(2);
+        long missing = r.run().read().recordsMissing();
+        assertTrue(missing > 0);
+        // Every record lost with the segment was a comparison (its MODEL_INFO block aside): 3,000 were written.
+        assertEquals(3000, c.records() + missing - 2, "the deleted segment's comparisons, and its 2 MODEL_INFO");
+        assertEquals((double) c.records() / 3000, c.coverage().coverage(), 1e-12);
+        assertEquals(Verdict.FAIL, c.verdict(), "coverage below 95%");
+        String text = r.toText().replaceAll("\\s+", " "); // long lines are wrapped
+        assertTrue(text.contains("MISSING") && text.contains("missing between " + segments.get(0).getFileName()
+                + " and " + segments.get(2).getFileName()), text);
+        Object json = ReportFixtures.parseJson(r.toJson());
+        assertEquals("MISSING", ReportFixtures.path(json, "run", "sequenceProblems", "0", "kind"));
+        assertEquals(segments.get(0).toString(),
+                ReportFixtures.path(json, "run", "sequenceProblems", "0", "otherSegment"));
+        assertTrue(r.toHtml().contains("missing between " + segments.get(0).getFileName()), "html");
     }
 
     @Test
