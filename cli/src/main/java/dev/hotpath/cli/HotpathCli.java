@@ -2,6 +2,7 @@ package dev.hotpath.cli;
 
 import dev.hotpath.scoring.HotpathException;
 import dev.hotpath.scoring.Model;
+import dev.hotpath.shadow.report.ExitCodes;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -56,11 +57,10 @@ import picocli.CommandLine.Spec;
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:success",
-            "1:runtime failure; one line 'hotpath: error: ...' on stderr (stack trace with --verbose or"
-                    + " HOTPATH_DEBUG=1)",
-            "2:usage error (unknown option or command, missing or malformed argument)",
-            "3:a quality gate failed (e.g. 'hotpath shadow report' rejected the candidate model)"
+            "0:" + ExitCodes.OK_MEANING,
+            "1:" + ExitCodes.FAILURE_MEANING,
+            "2:" + ExitCodes.USAGE_MEANING,
+            "3:" + ExitCodes.GATE_FAILED_MEANING
         },
         footer = {"%nRun 'hotpath COMMAND --help' for a command's options and exact semantics."})
 public final class HotpathCli implements Runnable {

@@ -27,7 +27,7 @@ import dev.hotpath.shadow.log.ShadowLogWriter;
 
 /**
  * Scores a candidate model over the feature vectors captured in a shadow log (FEATURES records, see
- * {@code ShadowEvaluator.Builder.featureCaptureRate}) and writes a new log in the same format: one COMPARISON
+ * {@code ShadowEvaluatorBuilder.featureCaptureRate}) and writes a new log in the same format: one COMPARISON
  * record per captured request, with the primary's original score and decision and the candidate's score, flagged
  * {@link ShadowLogFormat#FLAG_REPLAY}. {@code hotpath shadow report --log OUT} then compares the candidate with
  * the primary on yesterday's traffic without deploying it; add {@code --log SOURCE} to see it next to the live

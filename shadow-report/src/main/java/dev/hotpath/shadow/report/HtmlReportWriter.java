@@ -100,7 +100,7 @@ final class HtmlReportWriter {
             o.append("<p class=\"warn\">No comparison records found.</p>\n");
         }
         for (ShadowComparison c : r.comparisons()) {
-            comparison(o, c);
+            comparison(o, c, r.isGated(c));
         }
         o.append("<footer>Hotpath shadow-eval report v").append(ShadowReport.REPORT_VERSION)
                 .append(". PSI and JS use bins at the primary's quantiles; quantiles are linear (type 7); ")
@@ -110,12 +110,12 @@ final class HtmlReportWriter {
         w.write(o.toString());
     }
 
-    private static void comparison(StringBuilder o, ShadowComparison c) {
+    private static void comparison(StringBuilder o, ShadowComparison c, boolean gated) {
         String primary = c.primaries().isEmpty() ? "primary" : c.primaries().get(0).label();
         o.append("<section>\n<h2>Shadow ").append(esc(c.shadow().label())).append(" [").append(c.shadow().modelId())
                 .append("] vs primary ").append(esc(primary)).append(" <span class=\"badge v-")
                 .append(c.verdict().name().toLowerCase(Locale.ROOT)).append("\">").append(c.verdict())
-                .append("</span></h2>\n");
+                .append(gated ? "" : " (not gated)").append("</span></h2>\n");
         CoverageSummary cov = c.coverage();
         o.append("<div class=\"cards\">\n");
         card(o, "coverage", pct(cov.coverage()), count(c.records()) + " of " + count(cov.dispatched()) + " recorded");

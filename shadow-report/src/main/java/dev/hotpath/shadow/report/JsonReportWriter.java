@@ -36,7 +36,7 @@ final class JsonReportWriter {
             g.writeEndArray();
             g.writeArrayFieldStart("shadows");
             for (ShadowComparison c : r.comparisons()) {
-                writeComparison(g, c);
+                writeComparison(g, c, r.isGated(c));
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -133,8 +133,9 @@ final class JsonReportWriter {
         g.writeEndObject();
     }
 
-    private static void writeComparison(JsonGenerator g, ShadowComparison c) throws IOException {
+    private static void writeComparison(JsonGenerator g, ShadowComparison c, boolean gated) throws IOException {
         g.writeStartObject();
+        g.writeBooleanField("gated", gated);
         g.writeFieldName("model");
         model(g, c.shadow());
         g.writeArrayFieldStart("primaries");

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -68,15 +69,17 @@ public final class ShadowReport {
     private final RunSummary run;
     private final List<ShadowComparison> comparisons;
     private final ShadowGates gates;
+    private final Set<Integer> gatedShadowIds;
     private final Verdict verdict;
     private final String recommendation;
 
     private ShadowReport(Instant generatedAt, RunSummary run, List<ShadowComparison> comparisons, ShadowGates gates,
-            Verdict verdict, String recommendation) {
+            Set<Integer> gatedShadowIds, Verdict verdict, String recommendation) {
         this.generatedAt = generatedAt;
         this.run = run;
         this.comparisons = List.copyOf(comparisons);
         this.gates = gates;
+        this.gatedShadowIds = Set.copyOf(gatedShadowIds);
         this.verdict = verdict;
         this.recommendation = recommendation;
     }
@@ -120,9 +123,30 @@ public final class ShadowReport {
         return gates;
     }
 
-    /** @return the worst verdict over all shadows ({@code FAIL} when there is nothing to compare) */
+    /**
+     * @return the worst verdict over the gated shadows (all of them unless {@link Builder#gateShadow} chose some;
+     *     {@code FAIL} when there is nothing to compare)
+     */
     public Verdict verdict() {
         return verdict;
+    }
+
+    /**
+     * @param comparison one of {@link #comparisons()}
+     * @return whether its verdict counts towards {@link #verdict()}
+     */
+    public boolean isGated(ShadowComparison comparison) {
+        return gatedShadowIds.contains(comparison.shadow().modelId());
+    }
+
+    /**
+     * The process exit code for this report, for CLIs and jobs that gate on it: {@link ExitCodes#GATE_FAILED} when
+     * the verdict is {@code FAIL}, else {@link ExitCodes#OK} (a {@code WARN} does not fail).
+     *
+     * @return the exit code
+     */
+    public int exitCode() {
+        return verdict == Verdict.FAIL ? ExitCodes.GATE_FAILED : ExitCodes.OK;
     }
 
     /** @return the overall recommendation in one or two sentences */
@@ -269,15 +293,55 @@ public final class ShadowReport {
             comparisons.add(c.withGates(results, v));
         }
         RunSummary run = runSummary(b, data, labels, warnings);
+        Set<Integer> gated = gatedShadowIds(b.gatedShadows, comparisons);
         Verdict verdict = Verdict.PASS;
+        List<ShadowComparison> gatedComparisons = new ArrayList<>();
         for (ShadowComparison c : comparisons) {
-            verdict = verdict.worst(c.verdict());
+            if (gated.contains(c.shadow().modelId())) {
+                verdict = verdict.worst(c.verdict());
+                gatedComparisons.add(c);
+            }
         }
         if (comparisons.isEmpty()) {
             verdict = Verdict.FAIL;
         }
-        return new ShadowReport(b.clock.instant(), run, comparisons, b.gates, verdict,
-                recommend(comparisons, verdict));
+        String recommendation = recommend(gatedComparisons, verdict);
+        if (gatedComparisons.size() < comparisons.size()) {
+            recommendation += " " + (comparisons.size() - gatedComparisons.size()) + " other shadow(s) are reported"
+                    + " but not gated.";
+        }
+        return new ShadowReport(b.clock.instant(), run, comparisons, b.gates, gated, verdict, recommendation);
+    }
+
+    /** Resolves the shadows named for gating (name, name@version or id); every shadow when none is named. */
+    private static Set<Integer> gatedShadowIds(List<String> names, List<ShadowComparison> comparisons) {
+        Set<Integer> ids = new TreeSet<>();
+        for (ShadowComparison c : comparisons) {
+            ids.add(c.shadow().modelId());
+        }
+        if (names.isEmpty()) {
+            return ids;
+        }
+        Set<Integer> chosen = new TreeSet<>();
+        for (String name : names) {
+            boolean found = false;
+            for (ShadowComparison c : comparisons) {
+                ModelDescriptor d = c.shadow();
+                if (name.equals(d.name()) || name.equals(d.label()) || name.equals(Integer.toString(d.modelId()))) {
+                    chosen.add(d.modelId());
+                    found = true;
+                }
+            }
+            if (!found) {
+                List<String> known = new ArrayList<>();
+                for (ShadowComparison c : comparisons) {
+                    known.add(c.shadow().name() + " [" + c.shadow().modelId() + "]");
+                }
+                throw new ConfigurationException("no shadow named '" + name + "' in the log; its shadows: "
+                        + (known.isEmpty() ? "none" : String.join(", ", known)));
+            }
+        }
+        return chosen;
     }
 
     private static RunSummary runSummary(Builder b, LogDataset data, LabelFile labels, List<String> warnings) {
@@ -694,6 +758,7 @@ public final class ShadowReport {
         private int topDisagreements = 20;
         private int maxRecordsPerShadow = 50_000_000;
         private ShadowGates gates = ShadowGates.defaults();
+        private final List<String> gatedShadows = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -792,6 +857,22 @@ public final class ShadowReport {
         }
 
         /**
+         * Gates only on this shadow: the report's {@link #verdict()} (and exit code) considers the named shadows
+         * alone, so an experimental model reported next to the candidate does not fail it; the other shadows are
+         * still reported, marked as not gated. Repeatable; by default every shadow is gated.
+         *
+         * @param name a shadow's name, {@code name@version} or log id
+         * @return this
+         */
+        public Builder gateShadow(String name) {
+            if (name == null || name.isBlank()) {
+                throw new ConfigurationException("shadow name must be non-empty");
+            }
+            gatedShadows.add(name);
+            return this;
+        }
+
+        /**
          * @param clock source of the report's timestamp; default UTC system clock
          * @return this
          */
@@ -804,7 +885,7 @@ public final class ShadowReport {
          * Reads the logs and computes the report.
          *
          * @return the report
-         * @throws ConfigurationException if no log was added
+         * @throws ConfigurationException if no log was added, or a shadow named for gating is not in the log
          * @throws ShadowEvalException if a log or the labels file cannot be read, or no log file exists
          */
         public ShadowReport build() {

@@ -73,7 +73,7 @@ final class TextReportWriter {
         }
 
         for (ShadowComparison c : r.comparisons()) {
-            writeComparison(c, out);
+            writeComparison(c, r.isGated(c), out);
         }
         if (r.comparisons().isEmpty()) {
             line(out, "No comparison records found.");
@@ -92,11 +92,11 @@ final class TextReportWriter {
         }
     }
 
-    private static void writeComparison(ShadowComparison c, Appendable out) throws IOException {
+    private static void writeComparison(ShadowComparison c, boolean gated, Appendable out) throws IOException {
         String primaryName = c.primaries().isEmpty() ? "primary" : c.primaries().get(0).label();
         line(out, "=".repeat(100));
         line(out, "SHADOW " + c.shadow().label() + " [" + c.shadow().modelId() + "] vs PRIMARY " + primaryName
-                + "   verdict " + c.verdict());
+                + "   verdict " + c.verdict() + (gated ? "" : " (not gated)"));
         line(out, "=".repeat(100));
         CoverageSummary cov = c.coverage();
         line(out, "Records   " + count(c.records()) + " recorded of " + count(cov.dispatched())

@@ -231,6 +231,44 @@ class ShadowReportTest {
     }
 
     @Test
+    void shouldGateOnlyOnTheNamedShadowsAndMapTheVerdictToTheExitCode() {
+        // Shadow 2 equals the primary (passes); shadow 3, unnamed in the log, ranks in reverse (Spearman -1 fails).
+        ShadowLogWriter w = ReportFixtures.writer(dir, 22);
+        ReportFixtures.models(w, 0.5f, 0.5f);
+        float[] p = ReportFixtures.primaryGrid();
+        ReportFixtures.comparisons(w, p, p, 0);
+        for (int i = 0; i < p.length; i++) {
+            w.appendComparison(T0 + i * 1_000_000L, i, 0, 1, 3, p[i], 1f - p[i], 0, 0, 0, i + 1000, i + 1500, 0,
+                    10_000);
+        }
+        w.close();
+        ShadowGates spearman = ShadowGates.parse("spearman>=0.8");
+        ShadowReport all = ShadowReport.builder().addLog(dir).gates(spearman).build();
+        assertEquals(Verdict.FAIL, all.verdict());
+        assertEquals(ExitCodes.GATE_FAILED, all.exitCode());
+
+        ShadowReport one = ShadowReport.builder().addLog(dir).gates(spearman).gateShadow("fraud-v8").build();
+        assertEquals(Verdict.FAIL, one.comparison(3).verdict(), "still evaluated and reported");
+        assertFalse(one.isGated(one.comparison(3)));
+        assertTrue(one.isGated(one.comparison(2)));
+        assertEquals(Verdict.PASS, one.verdict());
+        assertEquals(ExitCodes.OK, one.exitCode());
+        assertTrue(one.recommendation().endsWith("1 other shadow(s) are reported but not gated."),
+                one.recommendation());
+        assertTrue(one.toText().contains("verdict FAIL (not gated)"), one.toText());
+        assertEquals(Boolean.FALSE, ReportFixtures.path(ReportFixtures.parseJson(one.toJson()), "shadows", "1",
+                "gated"));
+        assertEquals(ExitCodes.GATE_FAILED, ShadowReport.builder().addLog(dir).gates(spearman).gateShadow("3")
+                .build().exitCode(), "by log id");
+        assertEquals(ExitCodes.OK, ShadowReport.builder().addLog(dir).gates(spearman).gateShadow("fraud-v8@rc1")
+                .build().exitCode(), "by name@version");
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> ShadowReport.builder().addLog(dir).gateShadow("fraud-v9").build());
+        assertEquals("no shadow named 'fraud-v9' in the log; its shadows: fraud-v8 [2], shadow-3 [3]",
+                e.getMessage());
+    }
+
+    @Test
     void shouldCountErrorsAndBreakerSkipsAndExcludeThemFromScoreMetrics() {
         ShadowLogWriter w = ReportFixtures.writer(dir, 14);
         ReportFixtures.models(w, 0.5f, 0.5f);
