@@ -55,13 +55,7 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class
         },
         commandListHeading = "%nCommands:%n",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:" + ExitCodes.OK_MEANING,
-            "1:" + ExitCodes.FAILURE_MEANING,
-            "2:" + ExitCodes.USAGE_MEANING,
-            "3:" + ExitCodes.GATE_FAILED_MEANING
-        },
+        modelTransformer = ExitCodeHelp.class,
         footer = {"%nRun 'hotpath COMMAND --help' for a command's options and exact semantics."})
 public final class HotpathCli implements Runnable {
     /** The environment variable that turns on stack traces for errors when set to {@code 1} or {@code true}. */

@@ -47,13 +47,7 @@ final class ShadowCommand implements Runnable {
                     + " coverage and drops, log integrity, score distributions (PSI, KS, Jensen-Shannon), rank"
                     + " correlation, decision flips and Cohen's kappa, top-k overlap, latency, top disagreements"
                     + " and, with --labels, precision/recall/PR-AUC/Brier. Prints the text report on stdout.",
-            exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {
-                "0:" + ExitCodes.OK_MEANING,
-                "1:" + ExitCodes.FAILURE_MEANING,
-                "2:" + ExitCodes.USAGE_MEANING,
-                "3:" + ExitCodes.GATE_FAILED_MEANING
-            },
+            modelTransformer = ExitCodeHelp.class,
             footer = {"%nDefault gates, replaced by --gates (fail: decides the exit code, warn: is reported only):",
                 "  fail: spearman>=0.8, matched_flip_over_block_rate<=1,",
                 "        error_rate<=0.001, coverage>=0.95",
@@ -168,12 +162,7 @@ final class ShadowCommand implements Runnable {
                     + " new log in the same format, so 'hotpath shadow report --log OUT' compares the candidate"
                     + " with the primary on yesterday's traffic without deploying it. Needs logs written with"
                     + " feature capture (ShadowEvaluatorBuilder.featureCaptureRate > 0).",
-            exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {
-                "0:" + ExitCodes.OK_MEANING,
-                "1:" + ExitCodes.FAILURE_MEANING,
-                "2:" + ExitCodes.USAGE_MEANING
-            })
+            modelTransformer = ExitCodeHelp.WithoutGates.class)
     static final class Replay implements Callable<Integer> {
         @Spec
         private CommandSpec spec;

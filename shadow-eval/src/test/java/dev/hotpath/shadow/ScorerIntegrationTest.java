@@ -35,6 +35,31 @@ class ScorerIntegrationTest {
         return Math.max(0f, Math.min(1f, bias + w0 * a + w1 * b));
     }
 
+    /** What a test does halfway through {@link #serve}. */
+    private interface Halfway {
+        void at(Scorer scorer) throws Exception;
+    }
+
+    /**
+     * Scores requests 0..n-1 (features {@code id % 10 / 10} and {@code id % 7 / 7}) with a {@link Scorer} serving
+     * {@code primary} as "fraud-v7", the evaluator as its shadows; {@code halfway} runs before request n / 2.
+     */
+    private static void serve(ShadowEvaluator ev, LinearModel primary, int n, Halfway halfway) throws Exception {
+        Scorer scorer = Scorer.builder().primary("fraud-v7", primary).requestField("f0").requestField("f1")
+                .shadow(ev).build();
+        RequestField f0 = scorer.requestField("f0");
+        RequestField f1 = scorer.requestField("f1");
+        ScoreRequest req = scorer.newRequest();
+        ScoreResult res = scorer.newResult();
+        for (long id = 0; id < n; id++) {
+            if (id == n / 2) {
+                halfway.at(scorer);
+            }
+            req.clear().requestId(id).set(f0, (id % 10) / 10f).set(f1, (id % 7) / 7f);
+            scorer.score(req, res);
+        }
+    }
+
     private static void await(ShadowEvaluator ev, long emitted) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (ev.stats().shadows().get(0).recordsEmitted() < emitted && System.nanoTime() < deadline) {
@@ -52,21 +77,11 @@ class ScorerIntegrationTest {
                 .build();
         assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
             ev.start();
-            Scorer scorer = Scorer.builder().primary("fraud-v7", v7).requestField("f0").requestField("f1")
-                    .shadow(ev).build();
-            RequestField f0 = scorer.requestField("f0");
-            RequestField f1 = scorer.requestField("f1");
-            ScoreRequest req = scorer.newRequest();
-            ScoreResult res = scorer.newResult();
-            for (long id = 0; id < 2000; id++) {
-                if (id == 1000) {
-                    await(ev, 1000);
-                    scorer.promoteShadow("fraud-v8");
-                    assertEquals(Set.of("fraud-v7"), ev.shadowModels().keySet(), "the old primary is the shadow now");
-                }
-                req.clear().requestId(id).set(f0, (id % 10) / 10f).set(f1, (id % 7) / 7f);
-                scorer.score(req, res);
-            }
+            serve(ev, v7, 2000, scorer -> {
+                await(ev, 1000);
+                scorer.promoteShadow("fraud-v8");
+                assertEquals(Set.of("fraud-v7"), ev.shadowModels().keySet(), "the old primary is the shadow now");
+            });
             await(ev, 1000);
             ev.close();
         });
@@ -114,22 +129,12 @@ class ScorerIntegrationTest {
         int n = 3000;
         assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
             ev.start();
-            Scorer scorer = Scorer.builder().primary("fraud-v7", v7).requestField("f0").requestField("f1")
-                    .shadow(ev).build();
-            RequestField f0 = scorer.requestField("f0");
-            RequestField f1 = scorer.requestField("f1");
-            ScoreRequest req = scorer.newRequest();
-            ScoreResult res = scorer.newResult();
-            for (long id = 0; id < n; id++) {
-                if (id == n / 2) {
-                    // v8 is held inside its first call: the whole first half waits in its queue.
-                    assertEquals(0, ev.stats().shadows().get(0).recordsEmitted());
-                    scorer.promoteShadow("fraud-v8");
-                    v8.gate.countDown();
-                }
-                req.clear().requestId(id).set(f0, (id % 10) / 10f).set(f1, (id % 7) / 7f);
-                scorer.score(req, res);
-            }
+            serve(ev, v7, n, scorer -> {
+                // v8 is held inside its first call: the whole first half waits in its queue.
+                assertEquals(0, ev.stats().shadows().get(0).recordsEmitted());
+                scorer.promoteShadow("fraud-v8");
+                v8.gate.countDown();
+            });
             ev.close();
         });
         LogContents log = LogContents.read(dir);
