@@ -49,6 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code offerAcceptedViaSink}: the same paced, accepted offer made the way the {@code Scorer} makes it,
  *       through the evaluator's {@code ShadowSink} with the primary's id resolved once, as the scorer does;</li>
  *   <li>{@code offerSampledOut}: sample rate 0: the sampling decision only;</li>
+ *   <li>{@code offerSampledOutViaSink}: the same through the {@code ShadowSink}, as the {@code Scorer} makes it:
+ *       the cost of the call path and of identifying the primary, without agents or pacing;</li>
  *   <li>{@code offerRingFull}: an evaluator whose agents were never started, its intake ring filled in set-up:
  *       every offer finds the ring full and is dropped and counted.</li>
  * </ul>
@@ -302,6 +304,18 @@ public class ShadowOfferBenchmark {
     public int offerSampledOut(SamplingNothing s, Outcomes o) {
         float[] row = nextRow();
         return o.count(s.publisher.offer(requestId++, row, FEATURES, 0.25f, 1, 3000));
+    }
+
+    /**
+     * @param s the evaluator
+     * @param o outcome counters
+     * @return the outcome code
+     */
+    @Benchmark
+    @ZeroAllocation
+    public int offerSampledOutViaSink(SamplingNothing s, Outcomes o) {
+        float[] row = nextRow();
+        return o.count(s.sink.offer(requestId++, row, FEATURES, 0.25f, s.primaryId, 3000));
     }
 
     /**

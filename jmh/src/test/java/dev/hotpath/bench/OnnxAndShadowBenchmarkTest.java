@@ -20,7 +20,7 @@ class OnnxAndShadowBenchmarkTest extends BenchmarkTestBase {
         assertArrayEquals(new String[] {"mlp", "trees"},
                 OnnxBenchmark.class.getField("graph").getAnnotation(Param.class).value());
         assertEquals(Set.of("offerAccepted", "offerAcceptedViaSink", "pacingOverhead", "offerSampledOut",
-                "offerRingFull"),
+                "offerSampledOutViaSink", "offerRingFull"),
                 benchmarks(ShadowOfferBenchmark.class));
         assertEquals("rawOrtBestPractice",
                 OnnxBenchmark.class.getMethod("hotpath").getAnnotation(AllocatesNoMoreThan.class).value());
@@ -68,9 +68,10 @@ class OnnxAndShadowBenchmarkTest extends BenchmarkTestBase {
             assertEquals(ShadowPublisher.ACCEPTED, b.offerAcceptedViaSink(accepting, pace, o));
             accepting.checkIteration();
             assertEquals(ShadowPublisher.SAMPLED_OUT, b.offerSampledOut(nothing, o));
+            assertEquals(ShadowPublisher.SAMPLED_OUT, b.offerSampledOutViaSink(nothing, o));
             assertEquals(ShadowPublisher.DROPPED_RING_FULL, b.offerRingFull(full, o));
             assertEquals(3, o.accepted);
-            assertEquals(1, o.sampledOut);
+            assertEquals(2, o.sampledOut);
             assertEquals(1, o.ringFull);
             assertEquals(0, o.other);
         } finally {
