@@ -331,7 +331,7 @@ final class DocModelParser {
         int[] right = rawRight.clone();
         NumArray splitIdx = nodeArray(tree, "split_indices", n);
         float[] cond = nodeArray(tree, "split_conditions", n).floats();
-        int[] dl = nodeArray(tree, "default_left", n).ints(source, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        int[] dl = nodeArray(tree, "default_left", n).ints(source, 0, 1);
         NumArray st = tree.optNumArray(source, "split_type");
         int[] splitType = null;
         if (st != null) {
