@@ -151,6 +151,8 @@ public final class OnnxReader {
         }
         OnnxModelProto.Header header = OnnxModelProto.parse(bytes, source, options.limits().maxStringBytes());
         checkVersions(header, source);
+        // ONNX Runtime aborts the JVM on some corrupt tree ensembles: check them before it sees the graph.
+        OnnxGraphValidator.validate(bytes, source, options.limits());
         String checksum = sha256(bytes);
 
         OrtEnvironment env = OnnxRuntimeEnvironment.get(options);
