@@ -39,14 +39,36 @@ public final class ModelLoader {
     }
 
     /**
-     * Loads a model.
+     * Loads a model. With {@link LoadOptions#withChildJvmCheck(ChildJvmCheck)} the model is first loaded and scored
+     * in a short-lived child JVM and loaded here only if that succeeded, so a file that crashes a native library
+     * (ONNX Runtime) cannot take this JVM down.
      *
      * @param file the model file
-     * @param options per-format options
+     * @param options per-format options and the optional child-JVM check
      * @return the model
-     * @throws ModelFormatException if the file is missing, unreadable, of an unknown format, or invalid
+     * @throws ModelFormatException if the file is missing, unreadable, of an unknown format, or invalid, or if the
+     *     child-JVM check refused it (it crashed, timed out or failed there)
      */
     public static Model load(Path file, LoadOptions options) {
+        ChildJvmCheck check = options.childJvmCheck();
+        if (check == null) {
+            return loadInThisJvm(file, options);
+        }
+        detect(file); // a missing or unrecognised file fails here, without starting a JVM
+        String checked = check.check(file, options);
+        Model model = loadInThisJvm(file, options);
+        String loaded = model.info().checksum();
+        if (!checked.isEmpty() && !loaded.isEmpty() && !checked.equals(loaded)) {
+            model.close();
+            throw new ModelFormatException(file.toString(), null, "the file the child JVM checked (SHA-256 "
+                    + checked + "); it changed before it was loaded here (SHA-256 " + loaded + "), so the load was "
+                    + "refused. Deploy files by writing them elsewhere and renaming them into place");
+        }
+        return model;
+    }
+
+    /** The load itself, without a child-JVM check (used by the child too). */
+    static Model loadInThisJvm(Path file, LoadOptions options) {
         switch (detect(file)) {
             case ONNX:
                 return OnnxReader.read(file, options.onnx());
