@@ -1,5 +1,6 @@
 package dev.hotpath.formats;
 
+import dev.hotpath.formats.onnx.OnnxLogLevel;
 import dev.hotpath.formats.onnx.OnnxOptions;
 import dev.hotpath.formats.xgboost.XgboostOptions;
 import dev.hotpath.scoring.ModelLimits;
@@ -66,6 +67,7 @@ final class ChildJvmCheckProtocol {
         out.writeLong(o.closeTimeout().toMillis());
         out.writeBoolean(o.cpuArenaAllocator());
         writeOptional(out, o.nativeLibraryDirectory().map(Path::toString).orElse(null));
+        out.writeUTF(o.nativeLogLevel().name());
         out.writeInt(r.featureNames().size());
         for (String name : r.featureNames()) {
             out.writeUTF(name);
@@ -114,6 +116,7 @@ final class ChildJvmCheckProtocol {
         if (nativeDir != null) {
             o.nativeLibraryDirectory(Path.of(nativeDir));
         }
+        o.nativeLogLevel(OnnxLogLevel.valueOf(in.readUTF()));
         int names = in.readInt();
         List<String> featureNames = new ArrayList<>(names);
         for (int i = 0; i < names; i++) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hotpath.formats.onnx.OnnxLogLevel;
 import dev.hotpath.formats.onnx.OnnxOptions;
 import dev.hotpath.formats.onnx.OnnxTestModels;
 import dev.hotpath.formats.testing.ChildJvm;
@@ -134,7 +135,7 @@ class ChildJvmCheckTest {
                 XgboostOptions.defaults().withLimits(ModelLimits.defaults().withMaxTrees(7)).withIterationRange(1, 3),
                 OnnxOptions.builder().intraOpThreads(2).interOpThreads(3).outputName("p").inputNames("a", "b")
                         .maxBatchRows(17).closeTimeout(Duration.ofMillis(1234)).cpuArenaAllocator(false)
-                        .maxFileBytes(999).build());
+                        .maxFileBytes(999).nativeLogLevel(OnnxLogLevel.FATAL).build());
         ChildJvmCheckProtocol.Request in = new ChildJvmCheckProtocol.Request(Path.of("m.onnx"), options,
                 List.of("x", "y"), new float[][] {{1f, Float.NaN}, {-0f, 3f}});
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

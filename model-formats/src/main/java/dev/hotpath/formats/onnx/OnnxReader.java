@@ -242,6 +242,7 @@ public final class OnnxReader {
             so.addConfigEntry("session.intra_op.allow_spinning", "0");
             so.addConfigEntry("session.inter_op.allow_spinning", "0");
             so.setCPUArenaAllocator(options.cpuArenaAllocator());
+            so.setSessionLogLevel(OnnxRuntimeEnvironment.ortLevel(options.nativeLogLevel()));
         } catch (OrtException e) {
             throw new ConfigurationException("ONNX Runtime rejected the session options " + options + ": "
                     + e.getMessage(), e);

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a {@code main} class of the test class path in a separate JVM, for what must not happen in the test JVM:
  * native crashes (ONNX Runtime aborting), a class path without ONNX Runtime, a private {@code java.io.tmpdir}.
- * Output (stdout and stderr together) goes to a file in {@code workDir}, which is also the child's working
- * directory, so crash reports ({@code hs_err_pid*.log}) land there too.
+ * Its stdout and stderr go to files in {@code workDir}, which is also the child's working directory, so crash reports
+ * ({@code hs_err_pid*.log}) land there too.
  *
  * <p>Stateless; test code.
  */
@@ -22,11 +22,16 @@ public final class ChildJvm {
     private ChildJvm() {
     }
 
-    /** What a child JVM did. */
-    public record Result(int exitCode, String output) {
+    /** What a child JVM did: its exit code, stdout and stderr. */
+    public record Result(int exitCode, String out, String err) {
+        /** @return stdout followed by stderr */
+        public String output() {
+            return out + err;
+        }
+
         /** @return whether the JVM died of a native crash (a signal, or HotSpot's fatal-error report) */
         public boolean crashed() {
-            return exitCode > 128 || output.contains("A fatal error has been detected by the Java Runtime");
+            return exitCode > 128 || output().contains("A fatal error has been detected by the Java Runtime");
         }
     }
 
@@ -62,14 +67,16 @@ public final class ChildJvm {
         cmd.add(classPath);
         cmd.add(mainClass);
         cmd.addAll(args);
-        Path log = Files.createTempFile(workDir, "child-", ".log");
-        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Path out = Files.createTempFile(workDir, "child-", ".out");
+        Path err = Files.createTempFile(workDir, "child-", ".err");
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new AssertionError("child JVM " + mainClass + " did not finish in " + timeout + ":\n"
-                    + Files.readString(log, StandardCharsets.UTF_8));
+                    + Files.readString(out, StandardCharsets.UTF_8) + Files.readString(err, StandardCharsets.UTF_8));
         }
-        return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 }
