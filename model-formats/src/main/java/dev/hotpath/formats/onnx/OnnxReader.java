@@ -113,7 +113,7 @@ public final class OnnxReader {
      * @return whether the bytes look like an ONNX model
      */
     public static boolean looksLikeOnnx(byte[] head, int len) {
-        return OnnxModelProto.looksLikeModelProto(head, len);
+        return OnnxRuntimeSupport.looksLikeOnnx(head, len);
     }
 
     /**

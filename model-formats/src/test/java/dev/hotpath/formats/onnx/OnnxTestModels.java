@@ -65,4 +65,14 @@ public final class OnnxTestModels {
     public static byte[] treeClassifier() {
         return OnnxProtoWriter.treeClassifier(OnnxProtoWriter.treeAttributes("class_"));
     }
+
+    /** @return a valid 2-target {@code TreeEnsembleRegressor} over 3 features */
+    public static byte[] treeRegressor() {
+        return OnnxProtoWriter.treeRegressor(OnnxProtoWriter.treeAttributes("target_"));
+    }
+
+    /** @return a valid 2-target v5 {@code TreeEnsemble} (ai.onnx.ml opset 5) over 3 features */
+    public static byte[] treeEnsembleV5() {
+        return OnnxProtoWriter.treeEnsembleV5();
+    }
 }
