@@ -54,8 +54,9 @@ final class OnnxRuntimeEnvironment {
                 // The first ONNX load of the JVM sets the environment's (process-wide) native log level. If the
                 // application created the environment itself, ONNX Runtime keeps that one and its level (and says so
                 // once through java.util.logging); sessions still get the level of their own options.
-                environment = options.nativeLogLevel() == OnnxLogLevel.WARNING ? OrtEnvironment.getEnvironment()
-                        : OrtEnvironment.getEnvironment(ortLevel(options.nativeLogLevel()), OrtEnvironment.DEFAULT_NAME);
+                OnnxLogLevel level = options.nativeLogLevel();
+                environment = level == OnnxLogLevel.WARNING ? OrtEnvironment.getEnvironment()
+                        : OrtEnvironment.getEnvironment(ortLevel(level), OrtEnvironment.DEFAULT_NAME);
             } catch (LinkageError | RuntimeException e) {
                 throw new OnnxRuntimeException("cannot load ONNX Runtime's native library (" + e + "). It needs "
                         + "glibc >= 2.27 on Linux (no Alpine/musl) and either a writable, executable java.io.tmpdir "

@@ -152,13 +152,15 @@ class XgboostLengthFieldTest {
         assertTrue(e.expectation().contains("negative string length"), e.getMessage());
         // A string value's length, and a generic (untyped) array's count, negative.
         byte[] ubj = new TinyModel().ubj();
-        int name = indexOf(ubj, "nameSL".getBytes(StandardCharsets.US_ASCII)) + 6; // the booster's name
+        // the booster's name
+        int name = XgboostBadInputTest.indexOf(ubj, "nameSL".getBytes(StandardCharsets.US_ASCII)) + 6;
         byte[] b = ubj.clone();
         ByteBuffer.wrap(b).putLong(name, -5L);
         e = rejectCheaply(b, "string.ubj");
         assertEquals("offset " + (name - 2), e.location());
         b = ubj.clone();
-        ByteBuffer.wrap(b).putLong(indexOf(b, "trees[#L".getBytes(StandardCharsets.US_ASCII)) + 8, -1L);
+        int trees = XgboostBadInputTest.indexOf(b, "trees[#L".getBytes(StandardCharsets.US_ASCII));
+        ByteBuffer.wrap(b).putLong(trees + 8, -1L);
         e = rejectCheaply(b, "trees.ubj");
         assertTrue(e.expectation().contains("negative element count -1"), e.getMessage());
     }
@@ -237,18 +239,5 @@ class XgboostLengthFieldTest {
         out.write('U');
         out.write(k.length);
         out.write(k, 0, k.length);
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new IllegalArgumentException("marker not found");
     }
 }
