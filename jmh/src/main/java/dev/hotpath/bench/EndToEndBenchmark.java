@@ -2,6 +2,7 @@ package dev.hotpath.bench;
 
 import dev.hotpath.bench.data.BenchData;
 import dev.hotpath.bench.data.ModelSpec;
+import dev.hotpath.bench.data.UsesModels;
 import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
 import dev.hotpath.cache.FeatureWriter;
@@ -62,6 +63,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (card, merchant, request-fields) combinations; set-up checks that each scorer's result equals the model's score
  * of the same assembled row bit for bit.
  */
+@UsesModels("fraud")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.hotpath.bench.data.BenchData;
 import dev.hotpath.bench.data.ModelSpec;
+import dev.hotpath.bench.data.UsesModels;
 import dev.hotpath.formats.onnx.OnnxModel;
 import dev.hotpath.formats.onnx.OnnxReader;
 import java.nio.ByteBuffer;
@@ -50,6 +51,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code hotpath} is gated to allocate no more than {@code rawOrtBestPractice} rather than 0 B/op. Set-up checks
  * that all three give identical floats.
  */
+@UsesModels(value = "fraud", when = "graph=trees")
+@UsesModels(value = "mlp", when = "graph=mlp")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

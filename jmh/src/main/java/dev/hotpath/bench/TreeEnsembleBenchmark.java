@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.hotpath.bench.data.BenchData;
 import dev.hotpath.bench.data.ModelSpec;
+import dev.hotpath.bench.data.UsesModels;
 import dev.hotpath.bench.onnx.OnnxTreeEnsembleWriter;
 import dev.hotpath.formats.ModelLoader;
 import dev.hotpath.scoring.Model;
@@ -46,6 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Per-row figures: {@code hotpathBatch64} and {@code xgboost4jBatch4096} divide by the rows per call.
  */
+@UsesModels(param = "model")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
