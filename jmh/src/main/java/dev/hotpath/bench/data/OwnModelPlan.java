@@ -23,7 +23,7 @@ public final class OwnModelPlan {
      * @param input the checked input
      * @return the JMH include regex of the methods that apply to it
      */
-    static String regex(OwnModelInput input) {
+    public static String regex(OwnModelInput input) {
         List<String> methods = new ArrayList<>(List.of("hotpathSingleRow", "hotpathBatch64"));
         if (input.peers().contains(OwnModelInput.Peer.XGBOOST4J)) {
             methods.add("xgboost4jInplacePredict");

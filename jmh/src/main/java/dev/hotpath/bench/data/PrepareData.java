@@ -1,6 +1,12 @@
 package dev.hotpath.bench.data;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -24,6 +30,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * own: the include regexes, {@code -e} excludes and {@code -p} parameter overrides are parsed by JMH's
  * {@link CommandLineOptions} and matched against the jar's benchmark list, so {@code run.sh} passes the same
  * arguments to both. What each benchmark needs comes from {@link UsesModels} and the effective parameter values.
+ *
+ * <p>Last, it waits while another JMH run on the machine holds JMH's lock ({@link #awaitJmhLock}), so that on a
+ * shared machine a run queues instead of failing.
  *
  * <p>Exit codes: 0 done, 1 no benchmark matches, 2 bad arguments. Stateless; set-up code, allocates freely.
  */
@@ -168,6 +177,40 @@ public final class PrepareData {
             } else {
                 BenchData.model(ModelSpec.of(id));
             }
+        }
+        awaitJmhLock(Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock"));
+    }
+
+    /**
+     * Waits until no other JMH run holds JMH's machine-wide lock file: JMH refuses to start while another run holds
+     * it (two runs would disturb each other's figures), which on a shared machine makes a run fail at once. The
+     * lock is free again when this returns; another run can still take it first, and JMH then says so.
+     *
+     * @param lockFile JMH's lock file ({@code java.io.tmpdir/jmh.lock})
+     */
+    static void awaitJmhLock(Path lockFile) {
+        long start = System.nanoTime();
+        long lastSaid = 0;
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            for (;;) {
+                try (FileLock lock = ch.tryLock()) {
+                    if (lock != null) {
+                        return;
+                    }
+                }
+                long waited = System.nanoTime() - start;
+                if (lastSaid == 0 || waited - lastSaid >= 60_000_000_000L) {
+                    System.out.println("# waiting for another JMH run on this machine to finish (it holds " + lockFile
+                            + (lastSaid == 0 ? ")" : "; " + waited / 60_000_000_000L + " min so far)"));
+                    System.out.flush();
+                    lastSaid = Math.max(1, waited);
+                }
+                Thread.sleep(2000);
+            }
+        } catch (IOException | OverlappingFileLockException e) {
+            // Cannot tell: let JMH decide, as it would have without this wait.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,14 +1,21 @@
 package dev.hotpath.bench.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.runner.BenchmarkList;
 import org.openjdk.jmh.runner.BenchmarkListEntry;
@@ -102,5 +109,33 @@ class PrepareDataTest {
                 () -> PrepareData.plan(list, new CommandLineOptions()));
         assertTrue(e.getMessage().contains("'huge'") && e.getMessage().contains("small, fraud, large, mlp"),
                 e.getMessage());
+    }
+
+    @Test
+    void shouldWaitWhileAnotherProcessHoldsTheJmhLock(@TempDir Path dir) throws Exception {
+        Path lockFile = dir.resolve("jmh.lock");
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), LockHolder.class.getName(), lockFile.toString())
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertEquals("locked true", out.readLine());
+            Thread waiter = new Thread(() -> PrepareData.awaitJmhLock(lockFile));
+            waiter.start();
+            waiter.join(1500);
+            assertTrue(waiter.isAlive(), "returned while another process held the lock");
+            holder.getOutputStream().write('\n');
+            holder.getOutputStream().flush();
+            waiter.join(60_000);
+            assertFalse(waiter.isAlive(), "still waiting after the other process released the lock");
+        } finally {
+            holder.destroy();
+        }
+    }
+
+    @Test
+    void shouldNotWaitForAFreeLock(@TempDir Path dir) {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> PrepareData.awaitJmhLock(dir.resolve("jmh.lock")));
     }
 }
