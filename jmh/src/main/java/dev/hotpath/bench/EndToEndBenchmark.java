@@ -109,6 +109,8 @@ public class EndToEndBenchmark {
             FeatureView merchantView = view("merchant", "m", MERCHANT_FEATURES);
             try {
                 if (!Files.exists(dir.resolve("DONE"))) {
+                    System.err.printf("[hotpath-jmh] writing the card and merchant views once (%,d and %,d"
+                            + " entities) in %s%n", CARDS, MERCHANTS, dir);
                     write(dir, cardView, CARDS, pool, REQUEST_FIELDS, 1);
                     write(dir, merchantView, MERCHANTS, pool, REQUEST_FIELDS + CARD_FEATURES, 7);
                     Files.writeString(dir.resolve("DONE"), "written\n");
