@@ -133,7 +133,7 @@ public class OwnModelBenchmark {
          */
         @Setup(Level.Trial)
         public void setUp(Input in) throws XGBoostError {
-            if (!in.input.peers().contains(OwnModelInput.Peer.XGBOOST4J)) {
+            if (!in.input.applies(OwnModelInput.Peer.XGBOOST4J)) {
                 throw new IllegalStateException("xgboost4j benchmarks need an XGBoost model; " + in.input.modelFile()
                         + " is " + in.input.format());
             }

@@ -182,13 +182,20 @@ public final class OwnModelInput implements AutoCloseable {
     /** @return the peers that can score this model, in a fixed order */
     public List<Peer> peers() {
         List<Peer> peers = new ArrayList<>();
-        if (format == ModelFormat.XGBOOST) {
-            peers.add(Peer.XGBOOST4J);
-        }
-        if (onnxUnavailableReason() == null) {
-            peers.add(Peer.ONNX_RUNTIME);
+        for (Peer p : Peer.values()) {
+            if (applies(p)) {
+                peers.add(p);
+            }
         }
         return peers;
+    }
+
+    /**
+     * @param peer a peer
+     * @return whether it can score this model (for ONNX Runtime on an XGBoost model this exports the trees, once)
+     */
+    public boolean applies(Peer peer) {
+        return peer == Peer.XGBOOST4J ? format == ModelFormat.XGBOOST : onnxUnavailableReason() == null;
     }
 
     /**
