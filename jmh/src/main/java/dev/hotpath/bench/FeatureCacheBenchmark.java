@@ -81,6 +81,10 @@ public class FeatureCacheBenchmark {
         Path dir = BenchData.dir().resolve("features-" + entities + "x" + DIM + "-v1");
         float[] pool = BenchData.rowPool(ModelSpec.FRAUD, 4096);
         if (!Files.exists(dir.resolve("DONE"))) {
+            // Minutes on a busy machine for 1 M entities: say what the fork is doing.
+            long start = System.nanoTime();
+            System.err.printf("[hotpath-jmh] writing the feature view once: %,d entities x %d floats in %s%n",
+                    entities, DIM, dir);
             try (FeatureWriter w = FeatureWriter.createGeneration(dir, view, entities, WriterOptions.defaults())) {
                 long now = System.currentTimeMillis();
                 for (int e = 0; e < entities; e++) {
@@ -93,6 +97,8 @@ public class FeatureCacheBenchmark {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+            System.err.printf("[hotpath-jmh] wrote %,d entities in %.1f s (cached)%n", entities,
+                    (System.nanoTime() - start) / 1e9);
         }
         reader = FeatureReader.open(dir, view, NO_REFRESH);
         map = new ConcurrentHashMap<>(entities * 2);

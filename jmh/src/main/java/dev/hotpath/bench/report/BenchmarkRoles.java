@@ -5,10 +5,12 @@ import dev.hotpath.bench.AllocationControl;
 import dev.hotpath.bench.ComparedTo;
 import dev.hotpath.bench.ZeroAllocation;
 import java.lang.reflect.Method;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 
 /**
  * What a benchmark is for the report and the gate, read from the benchmark class's annotations
- * ({@link ZeroAllocation}, {@link AllocationControl}, {@link ComparedTo}) plus the naming rule that every method
+ * ({@link ZeroAllocation}, {@link AllocationControl}, {@link ComparedTo}, JMH's {@code @OperationsPerInvocation})
+ * plus the naming rule that every method
  * whose name starts with {@code hotpath} is zero-allocation.
  *
  * <p>Stateless and thread-safe.
@@ -41,6 +43,15 @@ public interface BenchmarkRoles {
         return null;
     }
 
+    /**
+     * @param r a result
+     * @return operations per benchmark method call ({@code @OperationsPerInvocation}, e.g. the rows of a batch);
+     *     JMH has already divided the score and B/op by it
+     */
+    default int operationsPerCall(JmhResult r) {
+        return 1;
+    }
+
     /** @return roles from the annotations on the benchmark classes on the class path */
     static BenchmarkRoles fromAnnotations() {
         return new BenchmarkRoles() {
@@ -71,6 +82,19 @@ public interface BenchmarkRoles {
                 Method m = method(r);
                 ComparedTo c = m == null ? null : m.getAnnotation(ComparedTo.class);
                 return c == null ? null : c.value();
+            }
+
+            @Override
+            public int operationsPerCall(JmhResult r) {
+                Method m = method(r);
+                if (m == null) {
+                    return 1;
+                }
+                OperationsPerInvocation o = m.getAnnotation(OperationsPerInvocation.class);
+                if (o == null) {
+                    o = m.getDeclaringClass().getAnnotation(OperationsPerInvocation.class);
+                }
+                return o == null ? 1 : o.value();
             }
         };
     }
