@@ -140,6 +140,7 @@ final class ShadowWorkerAgent implements Agent, MessageHandler {
      *
      * @param buffer any buffer (the marker has no payload)
      * @param index any index in it
+     * @return the slot to count the request against (and whose model will score it)
      */
     Slot dispatchSlot(MutableDirectBuffer buffer, int index) {
         Slot d = dispatching;
@@ -171,14 +172,18 @@ final class ShadowWorkerAgent implements Agent, MessageHandler {
         return queue.read(this, READ_LIMIT);
     }
 
-    /** Counts what is left in the queue; only called once this agent's thread has ended. */
+    /** Counts the requests left in the queue; only called once this agent's thread has ended. Cold. */
     void countAbandoned() {
-        long total = 0;
-        int n;
-        while ((n = queue.read((type, buffer, index, length) -> { }, Integer.MAX_VALUE)) > 0) {
-            total += n;
+        long[] requests = new long[1];
+        MessageHandler count = (type, buffer, index, length) -> {
+            if (type == IntakeLayout.MSG_SCORE_REQUEST) {
+                requests[0]++;
+            }
+        };
+        while (queue.read(count, Integer.MAX_VALUE) > 0) {
+            // drain
         }
-        active.counters.add(ShadowLogFormat.S_ABANDONED_AT_CLOSE, total);
+        active.counters.add(ShadowLogFormat.S_ABANDONED_AT_CLOSE, requests[0]);
     }
 
     @Override

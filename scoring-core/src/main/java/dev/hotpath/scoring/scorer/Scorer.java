@@ -285,8 +285,9 @@ public final class Scorer implements AutoCloseable {
     }
 
     /**
-     * Promotes a shadow model to primary in one call: the shadow (by name, from the configured {@link ShadowControl}) must
-     * bind and pass the parity gate; it then serves, and the previous primary becomes a shadow under its own id.
+     * Promotes a shadow model to primary in one call: the shadow (by name, from the configured
+     * {@link ShadowControl}) must bind and pass the parity gate; it then serves, and the previous primary becomes a
+     * shadow under its own id.
      *
      * @param shadowId the shadow to promote
      * @return what happened
