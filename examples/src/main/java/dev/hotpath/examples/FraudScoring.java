@@ -43,7 +43,7 @@ public final class FraudScoring implements AutoCloseable {
                 .primary("fraud-v7", ModelLoader.load(models.resolve("primary.json")))
                 .featureSource(cards.asFeatureSource())            // binds model features named card.*
                 .featureSource(merchants.asFeatureSource())        // and merchant.*
-                .shadow(shadows.sink())
+                .shadow(shadows)
                 .fallbackScore(0f);                                // if the model cannot score: approve, flagged
         REQUEST_FIELDS.forEach(builder::requestField);             // the rest come with the request
         scorer = builder.build();                                  // fails here, listing any unbound feature

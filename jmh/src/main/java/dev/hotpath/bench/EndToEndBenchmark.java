@@ -176,7 +176,7 @@ public class EndToEndBenchmark {
                 b.bind("f" + (REQUEST_FIELDS + CARD_FEATURES + i), "merchant.m" + i);
             }
             if (shadow != null) {
-                b.shadow(shadow.sink());
+                b.shadow(shadow);
             }
             scorer = b.build();
             request = scorer.newRequest();

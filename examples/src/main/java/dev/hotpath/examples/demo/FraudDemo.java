@@ -241,7 +241,7 @@ public final class FraudDemo {
                     .primary("primary", primaryModel)
                     .featureSource(cards.asFeatureSource())
                     .featureSource(merchants.asFeatureSource())
-                    .shadow(shadows.sink())
+                    .shadow(shadows)
                     .fallbackScore(0f)
                     .parityGate(GoldenRows.expectOutputs(DemoData.FEATURES, goldenRows, goldenChallenger, 1e-6f));
             for (String f : FeatureAggregates.REQUEST_FEATURES) {

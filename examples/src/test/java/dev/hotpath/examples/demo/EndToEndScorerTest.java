@@ -148,7 +148,7 @@ class EndToEndScorerTest {
         for (String f : REQUEST) {
             b.requestField(f);
         }
-        return shadow == null ? b : b.shadow(shadow.sink());
+        return shadow == null ? b : b.shadow(shadow);
     }
 
     @Test

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ModelSlot {
     final String id;
+    /** The model's shadow id ({@link ShadowControl#resolvePrimary}), resolved once per model; -1 without shadows. */
+    final int shadowId;
     final Model model;
     final int[] binding;     // model feature i reads workspace[binding[i]]
     final long version;
@@ -21,8 +23,9 @@ final class ModelSlot {
     final boolean closeWhenRetired;
     final AtomicLong inFlight = new AtomicLong();
 
-    ModelSlot(String id, Model model, int[] binding, long version, boolean closeWhenRetired) {
+    ModelSlot(String id, int shadowId, Model model, int[] binding, long version, boolean closeWhenRetired) {
         this.id = id;
+        this.shadowId = shadowId;
         this.model = model;
         this.binding = binding;
         this.version = version;

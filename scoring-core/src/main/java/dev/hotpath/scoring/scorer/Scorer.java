@@ -56,6 +56,7 @@ public final class Scorer implements AutoCloseable {
 
     private final Layout layout;
     private final ShadowSink shadow;
+    private final ShadowControl shadowControl;
     private final float fallbackScore;
     private final GoldenRows goldenRows;
     private final LongSupplier clock;
@@ -67,7 +68,8 @@ public final class Scorer implements AutoCloseable {
 
     private Scorer(Builder b, Layout layout, ModelSlot first) {
         this.layout = layout;
-        this.shadow = b.shadow;
+        this.shadow = b.shadow == null ? null : b.shadow.sink();
+        this.shadowControl = b.shadow;
         this.fallbackScore = b.fallbackScore;
         this.goldenRows = b.goldenRows;
         this.clock = b.clock;
@@ -245,8 +247,8 @@ public final class Scorer implements AutoCloseable {
     private boolean offerShadow(long requestId, float[] row, ModelSlot slot, float score, long now,
                                 long modelNanos) {
         try {
-            return shadow.offer(requestId, row, slot.numFeatures, score, slot.id, slot.version,
-                    (int) Math.min(modelNanos, Integer.MAX_VALUE));
+            return shadow.offer(requestId, row, slot.numFeatures, score, slot.shadowId,
+                    (int) Math.min(modelNanos, Integer.MAX_VALUE)) == ShadowSink.ACCEPTED;
         } catch (RuntimeException e) {
             problemLog.warn(now, "shadow sink threw on offer; request not shadowed", e);
             return false;
@@ -283,26 +285,27 @@ public final class Scorer implements AutoCloseable {
     }
 
     /**
-     * Promotes a shadow model to primary in one call: the shadow (by id, from the configured {@link ShadowSink}) must
-     * bind and pass the parity gate; it then serves, and the previous primary becomes a shadow under its own id.
+     * Promotes a shadow model to primary in one call: the shadow (by name, from the configured
+     * {@link ShadowControl}) must bind and pass the parity gate; it then serves, and the previous primary becomes a
+     * shadow under its own id.
      *
      * @param shadowId the shadow to promote
      * @return what happened
      * @throws SwapRefusedException if the shadow does not exist, does not bind or fails the parity gate
      */
     public SwapReport promoteShadow(String shadowId) {
-        if (shadow == null) {
-            throw new SwapRefusedException("no shadow sink is configured, nothing to promote", null);
+        if (shadowControl == null) {
+            throw new SwapRefusedException("no shadow evaluation is configured, nothing to promote", null);
         }
         synchronized (this) {
-            Model candidate = shadow.shadowModels().get(shadowId);
+            Model candidate = shadowControl.shadowModels().get(shadowId);
             if (candidate == null) {
                 throw new SwapRefusedException("no shadow model '" + shadowId + "'; shadows: "
-                        + shadow.shadowModels().keySet(), null);
+                        + shadowControl.shadowModels().keySet(), null);
             }
             ModelSlot previous = current;
             SwapReport report = swap(shadowId, candidate, false, false);
-            shadow.replaceShadow(shadowId, previous.id, previous.model);
+            shadowControl.replaceShadow(shadowId, previous.id, previous.model);
             return report;
         }
     }
@@ -336,13 +339,28 @@ public final class Scorer implements AutoCloseable {
             }
             checked = goldenRows.size();
         }
-        ModelSlot next = new ModelSlot(modelId, candidate, binding, old.version + 1, ownNew);
+        ModelSlot next = new ModelSlot(modelId, resolveShadowId(shadowControl, modelId, candidate, old.version + 1),
+                candidate, binding, old.version + 1, ownNew);
         current = next;
         long drained = retire(old, closeOld && old.closeWhenRetired);
         metrics.swap(true);
         LOG.info("primary model swapped: '{}' (v{}) -> '{}' (v{}), {} golden rows checked, drained in {} us",
                 old.id, old.version, modelId, next.version, checked, drained / 1000);
         return new SwapReport(old.id, modelId, next.version, checked, drained);
+    }
+
+    /** The model's shadow identity, resolved once per model (at build and swap), never per request. */
+    private static int resolveShadowId(ShadowControl control, String modelId, Model model, long version) {
+        if (control == null) {
+            return -1;
+        }
+        try {
+            return control.resolvePrimary(modelId, model, version);
+        } catch (RuntimeException e) {
+            LOG.warn("shadow evaluation could not register primary model '{}'; its requests are not shadowed",
+                    modelId, e);
+            return -1;
+        }
     }
 
     /** Waits for requests in flight on {@code old} to finish, then closes its model if asked. */
@@ -407,7 +425,7 @@ public final class Scorer implements AutoCloseable {
         private final List<String> requestFields = new ArrayList<>();
         private final Map<String, String> bindings = new LinkedHashMap<>();
         private final Map<String, Float> constants = new LinkedHashMap<>();
-        private ShadowSink shadow;
+        private ShadowControl shadow;
         private float fallbackScore = Float.NaN;
         private GoldenRows goldenRows;
         private LongSupplier clock = System::nanoTime;
@@ -504,11 +522,12 @@ public final class Scorer implements AutoCloseable {
         }
 
         /**
-         * @param sink where scored requests are offered for shadow evaluation (optional)
+         * @param shadows shadow evaluation (optional): scored requests are offered to its {@link ShadowSink}, and
+         *     {@link Scorer#promoteShadow} promotes its shadows; e.g. shadow-eval's {@code ShadowEvaluator}
          * @return this builder
          */
-        public Builder shadow(ShadowSink sink) {
-            this.shadow = Objects.requireNonNull(sink, "sink");
+        public Builder shadow(ShadowControl shadows) {
+            this.shadow = Objects.requireNonNull(shadows, "shadows");
             return this;
         }
 
@@ -591,7 +610,8 @@ public final class Scorer implements AutoCloseable {
             }
             Layout layout = new Layout(views, requestFields, constants, bindings);
             int[] binding = layout.bind(primary, primaryId);
-            return new Scorer(this, layout, new ModelSlot(primaryId, primary, binding, 1, true));
+            return new Scorer(this, layout, new ModelSlot(primaryId, resolveShadowId(shadow, primaryId, primary, 1),
+                    primary, binding, 1, true));
         }
 
         private static String requireName(String name, String what) {

@@ -186,9 +186,17 @@ class ScorerSwapTest {
         sink.shadows.put("challenger", TestViews.constant(FEATURES, 5f));
         Scorer scorer = Scorer.builder().primary("champion", primary).requestField("a").requestField("b")
                 .shadow(sink).build();
+        ScoreRequest req = scorer.newRequest().requestId(2);
+        ScoreResult res = scorer.newResult();
+        scorer.score(req, res);
+        assertEquals(101, sink.lastPrimaryId);
         SwapReport report = scorer.promoteShadow("challenger");
         assertEquals("champion", report.previousModelId());
-        assertEquals(5f, scorer.score(scorer.newRequest(), scorer.newResult()));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(5f, scorer.score(req, res));
+            assertEquals(102, sink.lastPrimaryId, "offers carry the promoted model's shadow id");
+        }
+        assertEquals(List.of("champion@1", "challenger@2"), sink.resolved, "once per model, at build and swap");
         assertEquals(List.of("challenger->champion"), sink.replacements);
         assertFalse(primary.closed.get(), "the demoted primary keeps running as a shadow");
         assertTrue(sink.shadows.containsKey("champion"));

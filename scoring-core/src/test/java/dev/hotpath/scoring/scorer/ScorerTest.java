@@ -157,7 +157,8 @@ class ScorerTest {
         scorer.score(req.requestId(2), res);
         assertFalse(res.hasFlag(ScoreResult.SHADOW_NOT_ACCEPTED));
         assertEquals(2, sink.offers);
-        assertEquals(1, sink.lastVersion);
+        assertEquals(101, sink.lastPrimaryId, "the shadow id resolved for version 1 when the scorer was built");
+        assertEquals(List.of("m@1"), sink.resolved, "resolved once at build, not per request");
     }
 
     @Test
