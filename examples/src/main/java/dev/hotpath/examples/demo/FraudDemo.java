@@ -239,8 +239,8 @@ public final class FraudDemo {
             shadows.start();
             Scorer.Builder b = Scorer.builder()
                     .primary("primary", primaryModel)
-                    .featureSource(cards.asFeatureSource())
-                    .featureSource(merchants.asFeatureSource())
+                    .featureSource(cards)
+                    .featureSource(merchants)
                     .shadow(shadows.sink())
                     .fallbackScore(0f)
                     .parityGate(GoldenRows.expectOutputs(DemoData.FEATURES, goldenRows, goldenChallenger, 1e-6f));
