@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.concurrent.InFlightGuard;
 import dev.hotpath.scoring.scorer.FeatureSource;
 import dev.hotpath.scoring.scorer.FeatureStatus;
 import net.openhft.chronicle.core.values.LongValue;
@@ -13,8 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -56,8 +55,6 @@ import java.util.function.LongSupplier;
  */
 public final class FeatureReader implements FeatureSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeatureReader.class);
-    /** Ints per in-flight stripe (128 bytes). */
-    private static final int IN_FLIGHT_STRIDE = 32;
     private static final long RETIRE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -67,8 +64,6 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
     private final long lockNanos;
     private final long refreshIntervalNanos;
     private final LongSupplier clock;
-    private final int stripes;
-    private final AtomicInteger nextStripe = new AtomicInteger();
     private final ThreadLocal<Scratch> scratch;
     private final AtomicLong readErrors = new AtomicLong();
     private final AtomicLong refreshErrors = new AtomicLong();
@@ -91,8 +86,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
         this.lockNanos = options.readLockTimeoutNanos();
         this.refreshIntervalNanos = options.refreshIntervalNanos();
         this.clock = options.clock();
-        this.stripes = stripeCount();
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(nextStripe.getAndIncrement() & (stripes - 1)));
+        this.scratch = ThreadLocal.withInitial(Scratch::new);
 
         synchronized (refreshLock) {
             for (int attempt = 1; ; attempt++) {
@@ -215,7 +209,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
     @Override
     public FeatureStatus read(CharSequence id, float[] dst, int offset) {
         Scratch s = scratch.get();
-        Generation g = enter(s.stripe);
+        Generation g = enter();
         FeatureStatus status;
         try {
             checkRoom(dst, offset, g.dimension);
@@ -224,7 +218,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
                 g.view.copyDefaults(dst, offset);
             }
         } finally {
-            exit(g, s.stripe);
+            exit(g);
         }
         return status;
     }
@@ -242,7 +236,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
      */
     public FeatureStatus read(long id, float[] dst, int offset) {
         Scratch s = scratch.get();
-        Generation g = enter(s.stripe);
+        Generation g = enter();
         FeatureStatus status;
         try {
             checkRoom(dst, offset, g.dimension);
@@ -251,7 +245,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
                 g.view.copyDefaults(dst, offset);
             }
         } finally {
-            exit(g, s.stripe);
+            exit(g);
         }
         return status;
     }
@@ -309,28 +303,22 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
         }
     }
 
-    /** Registers a read on the current generation so it is not closed under the read. */
-    private Generation enter(int stripe) {
+    /** Registers a read on the current generation so its map is not closed under the read. */
+    private Generation enter() {
         for (;;) {
             Generation g = current;
-            if (g.handle == null) {
+            if (g.handle == null || g.inFlight.tryEnter()) {
                 return g;
             }
-            g.inFlight.incrementAndGet(stripe * IN_FLIGHT_STRIDE);
-            // Dekker-style handshake with retire(): it sets `retired` then reads the counters; we increment then read
-            // `retired`. Volatile accesses are sequentially consistent, so at least one side sees the other.
-            if (!g.retired) {
-                return g;
-            }
-            g.inFlight.decrementAndGet(stripe * IN_FLIGHT_STRIDE);
-            // retire() publishes the replacement before marking the old one, so the next pass sees it.
+            // Closed guard: retire() publishes the replacement before it closes the old guard, so the next pass
+            // sees the replacement.
             Thread.onSpinWait();
         }
     }
 
-    private static void exit(Generation g, int stripe) {
+    private static void exit(Generation g) {
         if (g.handle != null) {
-            g.inFlight.decrementAndGet(stripe * IN_FLIGHT_STRIDE);
+            g.inFlight.exit();
         }
     }
 
@@ -345,7 +333,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
      */
     public FeatureLookup lookup(CharSequence id) {
         Scratch s = scratch.get();
-        Generation g = enter(s.stripe);
+        Generation g = enter();
         try {
             float[] values = new float[g.dimension];
             long[] times = {-1L, -1L};
@@ -355,7 +343,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
             }
             return new FeatureLookup(g.view, g.generation, id.toString(), status, values, times[0], times[1]);
         } finally {
-            exit(g, s.stripe);
+            exit(g);
         }
     }
 
@@ -461,10 +449,10 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
             LOG.warn("view {}: published definition {} (generation {}) differs from the pinned definition {};"
                     + " reads return SCHEMA_MISMATCH with defaults", viewName, m.view.fingerprintHex(), m.generation,
                     pinned.fingerprintHex());
-            return new Generation(null, m, pinned, FeatureStatus.SCHEMA_MISMATCH, stripes);
+            return new Generation(null, m, pinned, FeatureStatus.SCHEMA_MISMATCH);
         }
         MapHandle h = MapHandle.openExisting(dir, m);
-        return new Generation(h, m, m.view, null, stripes);
+        return new Generation(h, m, m.view, null);
     }
 
     /** Must hold refreshLock; `current` must already point at the replacement. */
@@ -472,7 +460,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
         if (old.handle == null) {
             return;
         }
-        old.retired = true;
+        old.inFlight.close();
         retiring.add(old);
         closeQuiescentRetired(RETIRE_WAIT_NANOS);
     }
@@ -482,10 +470,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
         long deadline = System.nanoTime() + waitNanos;
         for (Iterator<Generation> it = retiring.iterator(); it.hasNext(); ) {
             Generation g = it.next();
-            while (g.inFlight() != 0 && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(50_000);
-            }
-            if (g.inFlight() == 0) {
+            if (g.inFlight.awaitDrained(Math.max(0, deadline - System.nanoTime()))) {
                 try {
                     g.handle.close();
                 } catch (RuntimeException e) {
@@ -526,7 +511,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
      */
     public ReaderStats stats() {
         Scratch s = scratch.get();
-        Generation g = enter(s.stripe);
+        Generation g = enter();
         try {
             long now = clock.getAsLong();
             MapHandle.Meta meta = null;
@@ -545,7 +530,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
                     g.manifest == null ? -1 : g.manifest.entriesCapacity, entries, fileSize, meta, now,
                     readErrors.get(), refreshErrors.get(), switches.get(), lastRefreshError, g.fixedStatus, closed);
         } finally {
-            exit(g, s.stripe);
+            exit(g);
         }
     }
 
@@ -562,7 +547,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
             }
             closed = true;
             Generation cur = current;
-            current = new Generation(null, cur.manifest, cur.view, FeatureStatus.UNAVAILABLE, stripes);
+            current = new Generation(null, cur.manifest, cur.view, FeatureStatus.UNAVAILABLE);
             retire(cur);
             closeQuiescentRetired(CLOSE_WAIT_NANOS);
             if (!retiring.isEmpty()) {
@@ -585,20 +570,10 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
         return current.handle;
     }
 
-    private static int stripeCount() {
-        int n = Integer.highestOneBit(Math.max(2, Runtime.getRuntime().availableProcessors()) * 2 - 1) * 2;
-        return Math.max(4, Math.min(64, n));
-    }
-
     /** Per-thread key holders; one per reader per thread. */
     private static final class Scratch {
-        final int stripe;
         final StringBuilder stringKey = new StringBuilder(24);
         final LongValue longKey = MapHandle.newLongKey();
-
-        Scratch(int stripe) {
-            this.stripe = stripe;
-        }
     }
 
     /** One served generation (or a fixed-status stand-in when no map can be served). */
@@ -612,10 +587,10 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
         final int recordSize;
         final long ttlMillis;
         final long generation;
-        final AtomicIntegerArray inFlight;
-        volatile boolean retired;
+        /** Reads in flight on {@link #handle}; closed when the generation is retired. Null when there is no map. */
+        final InFlightGuard inFlight;
 
-        Generation(MapHandle handle, Manifest manifest, FeatureView view, FeatureStatus fixedStatus, int stripes) {
+        Generation(MapHandle handle, Manifest manifest, FeatureView view, FeatureStatus fixedStatus) {
             this.handle = handle;
             this.manifest = manifest;
             this.view = view;
@@ -625,15 +600,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
             this.recordSize = RecordLayout.recordSize(view.dimension());
             this.ttlMillis = view.ttlMillis();
             this.generation = handle == null || manifest == null ? 0 : manifest.generation;
-            this.inFlight = handle == null ? null : new AtomicIntegerArray(stripes * IN_FLIGHT_STRIDE);
-        }
-
-        long inFlight() {
-            long sum = 0;
-            for (int i = 0; i < inFlight.length(); i += IN_FLIGHT_STRIDE) {
-                sum += inFlight.get(i);
-            }
-            return sum;
+            this.inFlight = handle == null ? null : new InFlightGuard();
         }
     }
 }

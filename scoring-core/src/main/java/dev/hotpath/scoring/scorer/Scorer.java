@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,6 +167,9 @@ public final class Scorer implements AutoCloseable {
         long t2;
         long t3;
         ModelSlot slot = acquire();
+        if (slot == null) {
+            return closedResult(result, flags, t0, t1);
+        }
         try {
             float[] row = request.row;
             if (row.length < slot.numFeatures) {
@@ -193,7 +195,7 @@ public final class Scorer implements AutoCloseable {
             result.modelId = slot.id;
             result.modelVersion = slot.version;
         } finally {
-            slot.inFlight.decrementAndGet();
+            slot.inFlight.exit();
         }
         t3 = clock.getAsLong();
         result.flags = flags;
@@ -253,15 +255,33 @@ public final class Scorer implements AutoCloseable {
         }
     }
 
+    /** @return the serving slot, entered; {@code null} once the scorer is closed */
     private ModelSlot acquire() {
-        while (true) {
-            ModelSlot s = current;
-            s.inFlight.incrementAndGet();
-            if (s == current) {
-                return s;
+        ModelSlot s = current;
+        while (!s.inFlight.tryEnter()) {
+            // A swap publishes the replacement before it closes the old guard, so a closed guard on the slot that is
+            // still current means the scorer itself was closed.
+            ModelSlot next = current;
+            if (next == s) {
+                return null;
             }
-            s.inFlight.decrementAndGet();
+            s = next;
         }
+        return s;
+    }
+
+    /** A request after {@link #close()}: the fallback score, flagged, without touching the closed model. */
+    private float closedResult(ScoreResult result, int flags, long t0, long t1) {
+        problemLog.warn(t1, "scorer is closed; answered with the fallback score " + fallbackScore, null);
+        result.score = fallbackScore;
+        result.ensureOutputs(1);
+        result.outputs[0] = fallbackScore;
+        result.flags = flags | ScoreResult.FALLBACK;
+        result.featureNanos = t1 - t0;
+        result.modelNanos = 0;
+        result.shadowNanos = 0;
+        result.totalNanos = t1 - t0;
+        return fallbackScore;
     }
 
     private IllegalArgumentException foreignRequest() {
@@ -345,26 +365,25 @@ public final class Scorer implements AutoCloseable {
         return new SwapReport(old.id, modelId, next.version, checked, drained);
     }
 
-    /** Waits for requests in flight on {@code old} to finish, then closes its model if asked. */
+    /**
+     * Closes {@code old}'s guard (it must no longer be current), waits for requests in flight on it to finish, then
+     * closes its model if asked.
+     */
     private long retire(ModelSlot old, boolean close) {
         long start = System.nanoTime();
-        long deadline = start + drainTimeoutNanos;
-        while (old.inFlight.get() != 0) {
-            if (System.nanoTime() > deadline) {
-                LOG.warn("requests still in flight on '{}' after {} ms; closing it in the background once they"
-                        + " finish", old.id, TimeUnit.NANOSECONDS.toMillis(drainTimeoutNanos));
-                Thread closer = new Thread(() -> {
-                    while (old.inFlight.get() != 0) {
-                        LockSupport.parkNanos(1_000_000);
-                    }
-                    closeQuietly(old, close);
-                }, "hotpath-model-closer");
-                closer.setDaemon(true);
-                closer.start();
-                return System.nanoTime() - start;
-            }
-            Thread.onSpinWait();
-            LockSupport.parkNanos(10_000);
+        old.inFlight.close();
+        if (!old.inFlight.awaitDrained(drainTimeoutNanos)) {
+            LOG.warn("requests still in flight on '{}' after {} ms; closing it in the background once they"
+                    + " finish", old.id, TimeUnit.NANOSECONDS.toMillis(drainTimeoutNanos));
+            Thread closer = new Thread(() -> {
+                while (!old.inFlight.awaitDrained(TimeUnit.SECONDS.toNanos(1))) {
+                    Thread.onSpinWait();
+                }
+                closeQuietly(old, close);
+            }, "hotpath-model-closer");
+            closer.setDaemon(true);
+            closer.start();
+            return System.nanoTime() - start;
         }
         closeQuietly(old, close);
         return System.nanoTime() - start;
