@@ -243,6 +243,7 @@ public final class FraudDemo {
                     .featureSource(merchants)
                     .shadow(shadows.sink())
                     .fallbackScore(0f)
+                    .stageTimingEvery(1) // the latency table shows each phase's p99.9 and max: time every request
                     .parityGate(GoldenRows.expectOutputs(DemoData.FEATURES, goldenRows, goldenChallenger, 1e-6f));
             for (String f : FeatureAggregates.REQUEST_FEATURES) {
                 b.requestField(f);
@@ -294,7 +295,7 @@ public final class FraudDemo {
         int half = live / 2;
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long[] gcBefore = gcCounts();
-        scorer.metrics(); // start a fresh interval
+        MetricsSnapshot atStart = scorer.metrics();
         List<Thread> workers = new ArrayList<>();
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
@@ -346,13 +347,15 @@ public final class FraudDemo {
             Thread.sleep(5);
         }
         long halfTime = System.nanoTime();
-        MetricsSnapshot realistic = scorer.metrics();
+        MetricsSnapshot atHalf = scorer.metrics();
+        MetricsSnapshot realistic = atHalf.since(atStart);
         SwapReport swap = scorer.promoteShadow("challenger");
         for (Thread w : workers) {
             w.join();
         }
         long end = System.nanoTime();
-        MetricsSnapshot fullSpeed = scorer.metrics();
+        MetricsSnapshot atEnd = scorer.metrics();
+        MetricsSnapshot fullSpeed = atEnd.since(atHalf);
         long[] gcAfter = gcCounts();
 
         out.println();
@@ -371,10 +374,10 @@ public final class FraudDemo {
         out.printf(Locale.ROOT, "Garbage: %d GC cycles during scoring; scoring threads allocated %,d bytes in all"
                 + " (%.3f B/request, incl. warm-up)%n", gcAfter[0] - gcBefore[0], bytes, (double) bytes / scored);
         out.println("Feature views (all requests):");
-        for (int v = 0; v < fullSpeed.viewNames().size(); v++) {
-            StringBuilder sb = new StringBuilder("  " + fullSpeed.viewNames().get(v) + ":");
+        for (int v = 0; v < atEnd.viewNames().size(); v++) {
+            StringBuilder sb = new StringBuilder("  " + atEnd.viewNames().get(v) + ":");
             for (FeatureStatus s : FeatureStatus.values()) {
-                long c = fullSpeed.statusCount(v, s);
+                long c = atEnd.statusCount(v, s);
                 if (c > 0) {
                     sb.append(' ').append(s).append('=').append(c);
                 }

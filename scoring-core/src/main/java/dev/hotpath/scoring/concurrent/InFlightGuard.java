@@ -40,7 +40,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class InFlightGuard {
     /** Longs per stripe: 128 bytes, so two stripes never share a cache line (nor an adjacent-line prefetch pair). */
     private static final int STRIDE = 16;
-    private static final int STRIPES = Stripes.count(4, 256);
+    private static final int STRIPES = Stripes.count(4, 4, 256);
 
     private final AtomicLongArray counts = new AtomicLongArray((STRIPES + 1) * STRIDE);
     private final AtomicBoolean drainedActionRun = new AtomicBoolean();

@@ -105,6 +105,7 @@ final class TestViews {
         volatile long offers;
         volatile float lastScore;
         volatile long lastVersion;
+        volatile int lastLatencyNanos;
 
         @Override
         public boolean offer(long requestId, float[] features, int nFeatures, float primaryScore,
@@ -112,6 +113,7 @@ final class TestViews {
             offers++;
             lastScore = primaryScore;
             lastVersion = primaryVersion;
+            lastLatencyNanos = primaryLatencyNanos;
             return (requestId & 1) == 0;
         }
 
