@@ -252,8 +252,8 @@ public final class Scorer implements AutoCloseable {
             return true;
         } catch (RuntimeException e) {
             result.score = fallbackScore;
-            problemLog.warn(clock.getAsLong(), "primary model '" + slot.id + "' failed to score; answered with the fallback score "
-                    + fallbackScore, e);
+            problemLog.warn(clock.getAsLong(), "primary model '" + slot.id + "' failed to score; answered with the"
+                    + " fallback score " + fallbackScore, e);
             return false;
         }
     }
