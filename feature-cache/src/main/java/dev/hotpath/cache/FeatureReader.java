@@ -3,6 +3,7 @@ package dev.hotpath.cache;
 import dev.hotpath.scoring.concurrent.InFlightGuard;
 import dev.hotpath.scoring.scorer.FeatureSource;
 import dev.hotpath.scoring.scorer.FeatureStatus;
+import dev.hotpath.scoring.scorer.ViewHealth;
 import net.openhft.chronicle.core.values.LongValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -377,6 +378,31 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
     @Override
     public void fillDefaults(float[] dst, int offset) {
         pinned().copyDefaults(dst, offset);
+    }
+
+    /**
+     * The view's state for {@code Scorer.health()}: serving unless the reader is closed or every read returns a fixed
+     * status (the published schema differs from the pinned one); heartbeat age and watermark lag from the
+     * generation's meta record, by this reader's clock. Cold; reads the meta record like {@link #stats()}.
+     *
+     * @return the view's health now
+     */
+    @Override
+    public ViewHealth health() {
+        Generation g = current;
+        ReaderStats s = stats();
+        String problem = null;
+        if (s.closed()) {
+            problem = "the reader is closed; every read returns UNAVAILABLE with defaults";
+        } else if (s.servingStatus() == FeatureStatus.SCHEMA_MISMATCH && g.manifest != null) {
+            problem = "the published definition (fingerprint " + g.manifest.view.fingerprintHex() + ", generation "
+                    + g.manifest.generation + ") differs from the pinned one (" + g.view.fingerprintHex()
+                    + "); every read returns SCHEMA_MISMATCH with defaults";
+        } else if (s.servingStatus() != null) {
+            problem = "every read returns " + s.servingStatus() + " with defaults";
+        }
+        return new ViewHealth(viewName, problem == null, problem, s.heartbeatAgeMillis(), s.watermarkLagMillis(),
+                null);
     }
 
     private FeatureView pinned() {

@@ -106,6 +106,11 @@ public final class ReaderStats {
         return watermarkMillis;
     }
 
+    /** @return milliseconds from the writer's event-time watermark to now, -1 if unknown or never set */
+    public long watermarkLagMillis() {
+        return watermarkMillis <= 0 ? -1 : nowMillis - watermarkMillis;
+    }
+
     /** @return the process id of the generation's last writer, -1 if unknown */
     public long writerPid() {
         return writerPid;

@@ -19,9 +19,12 @@ final class ModelSlot {
     final int numFeatures;
     final int numOutputs;
     final boolean closeWhenRetired;
+    /** Which golden-row check this model passed before it served. */
+    final ScorerHealth.Parity parity;
     final InFlightGuard inFlight = new InFlightGuard();
 
-    ModelSlot(String id, Model model, int[] binding, long version, boolean closeWhenRetired) {
+    ModelSlot(String id, Model model, int[] binding, long version, boolean closeWhenRetired,
+              ScorerHealth.Parity parity) {
         this.id = id;
         this.model = model;
         this.binding = binding;
@@ -29,5 +32,6 @@ final class ModelSlot {
         this.numFeatures = model.numFeatures();
         this.numOutputs = model.numOutputs();
         this.closeWhenRetired = closeWhenRetired;
+        this.parity = parity;
     }
 }

@@ -2,7 +2,9 @@ package dev.hotpath.scoring.scorer;
 
 import dev.hotpath.scoring.ConfigurationException;
 import dev.hotpath.scoring.Model;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +74,10 @@ public final class Scorer implements AutoCloseable {
     private final RateLimitedLog problemLog;
     private volatile ModelSlot current;
     private volatile boolean closed;
+    /** Per view: readiness bounds in milliseconds (-1 = not checked) and the attached feed (or null). */
+    private final long[] maxHeartbeatAgeMillis;
+    private final long[] maxWatermarkLagMillis;
+    private final FeatureFeed[] feeds;
 
     private Scorer(Builder b, Layout layout, ModelSlot first) {
         this.layout = layout;
@@ -84,6 +90,20 @@ public final class Scorer implements AutoCloseable {
         this.timingThreshold = (1L << 32) / b.stageTimingEvery;
         this.problemLog = new RateLimitedLog(LOG, b.logIntervalNanos);
         this.current = first;
+        int n = layout.views.length;
+        this.maxHeartbeatAgeMillis = new long[n];
+        this.maxWatermarkLagMillis = new long[n];
+        this.feeds = new FeatureFeed[n];
+        for (int v = 0; v < n; v++) {
+            String name = layout.views[v].name();
+            maxHeartbeatAgeMillis[v] = b.maxHeartbeatAgeMillis.getOrDefault(name, -1L);
+            maxWatermarkLagMillis[v] = b.maxWatermarkLagMillis.getOrDefault(name, -1L);
+            for (FeatureFeed f : b.feeds) {
+                if (f.viewName().equals(name)) {
+                    feeds[v] = f;
+                }
+            }
+        }
     }
 
     /** @return a new builder */
@@ -371,7 +391,8 @@ public final class Scorer implements AutoCloseable {
             }
             checked = goldenRows.size();
         }
-        ModelSlot next = new ModelSlot(modelId, candidate, binding, old.version + 1, ownNew);
+        ModelSlot next = new ModelSlot(modelId, candidate, binding, old.version + 1, ownNew,
+                goldenRows != null ? ScorerHealth.Parity.PASSED : ScorerHealth.Parity.NOT_CONFIGURED);
         current = next;
         long drained = retire(old, closeOld && old.closeWhenRetired);
         metrics.swap(true);
@@ -416,6 +437,74 @@ public final class Scorer implements AutoCloseable {
     }
 
     /**
+     * Readiness, for a service's readiness probe. Ready when all of these hold:
+     * <ol>
+     *   <li>the scorer is open, so a primary model is loaded and serving (it passed its {@link ScorerHealth#parity()
+     *       parity check} before it served: {@link Builder#startupCheck} at build, {@link Builder#parityGate} on
+     *       every swap; a model that fails never serves);</li>
+     *   <li>every view serves data ({@link FeatureSource#health()}: e.g. not a schema mismatch, not closed);</li>
+     *   <li>every view with a {@link Builder#maxHeartbeatAge} bound has a known heartbeat within it, and every view
+     *       with a {@link Builder#maxWatermarkLag} bound a known watermark within it;</li>
+     *   <li>every view fed by a {@link FeatureFeed} (attached with {@link Builder#feed}, or reported by the view)
+     *       has a live feed.</li>
+     * </ol>
+     * Cold: asks every view and feed (a feature-cache reader reads its meta record, bounded); allocates; never
+     * throws (a view or feed that throws reads as not ready).
+     *
+     * @return the verdict, the state behind it and one line per problem
+     */
+    public ScorerHealth health() {
+        ModelSlot slot = current;
+        List<String> problems = new ArrayList<>();
+        if (closed) {
+            problems.add("the scorer is closed");
+        }
+        List<ScorerHealth.View> views = new ArrayList<>();
+        for (int v = 0; v < layout.views.length; v++) {
+            String name = layout.views[v].name();
+            ViewHealth h;
+            try {
+                h = Objects.requireNonNull(layout.views[v].health(), "health() returned null");
+            } catch (RuntimeException e) {
+                h = new ViewHealth(name, false, "its health check failed: " + e, -1, -1, null);
+            }
+            FeedHealth feed = h.feed();
+            if (feeds[v] != null) {
+                try {
+                    feed = Objects.requireNonNull(feeds[v].feedHealth(), "feedHealth() returned null");
+                } catch (RuntimeException e) {
+                    feed = new FeedHealth(feeds[v].getClass().getSimpleName(), "UNKNOWN", false, -1, -1,
+                            "its health check failed: " + e);
+                }
+            }
+            int before = problems.size();
+            if (!h.serving()) {
+                problems.add("view " + name + " does not serve: " + h.problem());
+            }
+            checkBound(problems, name, "heartbeat age", h.heartbeatAgeMillis(), maxHeartbeatAgeMillis[v]);
+            checkBound(problems, name, "watermark lag", h.watermarkLagMillis(), maxWatermarkLagMillis[v]);
+            if (feed != null && !feed.live()) {
+                problems.add("view " + name + ": feed " + feed.source() + " is not live (" + feed.state() + "): "
+                        + feed.problem());
+            }
+            views.add(new ScorerHealth.View(h, feed, maxHeartbeatAgeMillis[v], maxWatermarkLagMillis[v],
+                    problems.size() == before));
+        }
+        return new ScorerHealth(problems.isEmpty(), slot.id, slot.version, slot.parity, views, problems);
+    }
+
+    private static void checkBound(List<String> problems, String view, String what, long millis, long max) {
+        if (max < 0) {
+            return;
+        }
+        if (millis < 0) {
+            problems.add("view " + view + ": " + what + " unknown (bound " + max + " ms)");
+        } else if (millis > max) {
+            problems.add("view " + view + ": " + what + " " + millis + " ms exceeds " + max + " ms");
+        }
+    }
+
+    /**
      * @return the metrics since the scorer was built: exact counters and the timed requests' latency histograms;
      *     allocates, call from a reporting thread ({@link MetricsSnapshot#since} for an interval)
      */
@@ -451,6 +540,10 @@ public final class Scorer implements AutoCloseable {
         private long drainTimeoutNanos = TimeUnit.SECONDS.toNanos(10);
         private long logIntervalNanos = TimeUnit.SECONDS.toNanos(10);
         private int stageTimingEvery = 16;
+        private GoldenRows startupCheck;
+        private final Map<String, Long> maxHeartbeatAgeMillis = new HashMap<>();
+        private final Map<String, Long> maxWatermarkLagMillis = new HashMap<>();
+        private final List<FeatureFeed> feeds = new ArrayList<>();
 
         private Builder() {
         }
@@ -570,6 +663,74 @@ public final class Scorer implements AutoCloseable {
         }
 
         /**
+         * Golden rows the primary given to {@link #primary} must reproduce before the scorer is built: a start-up
+         * self-test (e.g. the training library's own predictions, exported with the model). Swap candidates are
+         * checked by {@link #parityGate} instead.
+         *
+         * @param expected golden rows with expected outputs ({@link GoldenRows#expectOutputs})
+         * @return this builder
+         * @throws ConfigurationException if the rows have no expected outputs
+         */
+        public Builder startupCheck(GoldenRows expected) {
+            Objects.requireNonNull(expected, "expected");
+            if (!expected.hasExpectedOutputs()) {
+                throw new ConfigurationException("startupCheck needs golden rows with expected outputs"
+                        + " (GoldenRows.expectOutputs): there is no serving model to agree with yet");
+            }
+            this.startupCheck = expected;
+            return this;
+        }
+
+        /**
+         * Readiness bound: {@link Scorer#health()} is not ready while the view's writer heartbeat is older than
+         * {@code max}, or unknown. Use it for views a live writer keeps updating (a pipeline, a Kafka follower); a
+         * view loaded once a day has no heartbeat.
+         *
+         * @param view a view of this scorer
+         * @param max the oldest acceptable heartbeat
+         * @return this builder
+         */
+        public Builder maxHeartbeatAge(String view, Duration max) {
+            maxHeartbeatAgeMillis.put(requireName(view, "view name"), positiveMillis(max, "maxHeartbeatAge"));
+            return this;
+        }
+
+        /**
+         * Readiness bound: {@link Scorer#health()} is not ready while now minus the view's event-time watermark
+         * (every older update applied) exceeds {@code max}, or the watermark is unknown.
+         *
+         * @param view a view of this scorer
+         * @param max the largest acceptable lag
+         * @return this builder
+         */
+        public Builder maxWatermarkLag(String view, Duration max) {
+            maxWatermarkLagMillis.put(requireName(view, "view name"), positiveMillis(max, "maxWatermarkLag"));
+            return this;
+        }
+
+        /**
+         * Attaches what keeps a view fresh in this process (e.g. a Kafka follower): {@link Scorer#health()} is not
+         * ready while it is not live. One feed per view.
+         *
+         * @param feed the feed; {@link FeatureFeed#viewName()} must name a view of this scorer
+         * @return this builder
+         */
+        public Builder feed(FeatureFeed feed) {
+            Objects.requireNonNull(feed, "feed");
+            requireName(feed.viewName(), "feed view name");
+            feeds.add(feed);
+            return this;
+        }
+
+        private static long positiveMillis(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new ConfigurationException(what + " must be positive, was " + d);
+            }
+            return d.toMillis();
+        }
+
+        /**
          * @param nanoTime the clock for stage timings (default {@link System#nanoTime()})
          * @return this builder
          */
@@ -648,7 +809,44 @@ public final class Scorer implements AutoCloseable {
             }
             Layout layout = new Layout(views, requestFields, constants, bindings);
             int[] binding = layout.bind(primary, primaryId);
-            return new Scorer(this, layout, new ModelSlot(primaryId, primary, binding, 1, true));
+            List<String> viewNames = layout.viewNames();
+            for (String v : maxHeartbeatAgeMillis.keySet()) {
+                requireView(viewNames, v, "maxHeartbeatAge");
+            }
+            for (String v : maxWatermarkLagMillis.keySet()) {
+                requireView(viewNames, v, "maxWatermarkLag");
+            }
+            Set<String> fed = new HashSet<>();
+            for (FeatureFeed f : feeds) {
+                requireView(viewNames, f.viewName(), "feed");
+                if (!fed.add(f.viewName())) {
+                    throw new ConfigurationException("two feeds for view '" + f.viewName() + "'; attach one per view");
+                }
+            }
+            ScorerHealth.Parity parity = ScorerHealth.Parity.NOT_CONFIGURED;
+            if (startupCheck != null) {
+                String failure;
+                try {
+                    failure = startupCheck.check(primary, primary);
+                } catch (RuntimeException e) {
+                    failure = "scoring the golden rows failed: " + e;
+                }
+                if (failure != null) {
+                    throw new ConfigurationException("primary model '" + primaryId + "' failed its startup check: "
+                            + failure);
+                }
+                parity = ScorerHealth.Parity.PASSED;
+            } else if (goldenRows != null) {
+                parity = ScorerHealth.Parity.NOT_CHECKED;
+            }
+            return new Scorer(this, layout, new ModelSlot(primaryId, primary, binding, 1, true, parity));
+        }
+
+        private static void requireView(List<String> viewNames, String view, String setting) {
+            if (!viewNames.contains(view)) {
+                throw new ConfigurationException(setting + " names view '" + view + "', which the scorer does not"
+                        + " have; views: " + viewNames);
+            }
         }
 
         private static String requireName(String name, String what) {
