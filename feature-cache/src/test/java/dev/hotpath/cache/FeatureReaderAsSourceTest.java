@@ -24,13 +24,19 @@ class FeatureReaderAsSourceTest {
     @TempDir
     Path dir;
 
-    @Test
-    void shouldServeAsTheScorersFeatureSourceWhenPinned() {
+    /** @return a reader pinned to view "card" (f0, f1; defaults -1, -2) whose entity "a" holds {3, 4} */
+    private FeatureReader pinnedReaderWithEntityA() {
         FeatureView view = Fixtures.stringView("card", 2);
         Fixtures.createView(dir, view, 100);
-        try (FeatureWriter w = FeatureWriter.open(dir, "card", Fixtures.NO_HEARTBEAT);
-             FeatureReader r = FeatureReader.open(dir, view, Fixtures.MANUAL_REFRESH)) {
+        try (FeatureWriter w = FeatureWriter.open(dir, "card", Fixtures.NO_HEARTBEAT)) {
             w.upsert("a", System.currentTimeMillis(), new float[] {3, 4}, 0);
+        }
+        return FeatureReader.open(dir, view, Fixtures.MANUAL_REFRESH);
+    }
+
+    @Test
+    void shouldServeAsTheScorersFeatureSourceWhenPinned() {
+        try (FeatureReader r = pinnedReaderWithEntityA()) {
             FeatureSource src = r;
             assertEquals("card", src.name());
             assertEquals(List.of("f0", "f1"), src.featureNames());
@@ -47,11 +53,7 @@ class FeatureReaderAsSourceTest {
     @Test
     @Tag("allocation")
     void shouldReadThroughTheSourceInterfaceWithoutAllocating() {
-        FeatureView view = Fixtures.stringView("card", 2);
-        Fixtures.createView(dir, view, 100);
-        try (FeatureWriter w = FeatureWriter.open(dir, "card", Fixtures.NO_HEARTBEAT);
-             FeatureReader r = FeatureReader.open(dir, view, Fixtures.MANUAL_REFRESH)) {
-            w.upsert("a", System.currentTimeMillis(), new float[] {3, 4}, 0);
+        try (FeatureReader r = pinnedReaderWithEntityA()) {
             FeatureSource src = r;
             float[] dst = new float[2];
             long[] present = {0};

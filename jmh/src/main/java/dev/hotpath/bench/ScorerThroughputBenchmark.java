@@ -279,7 +279,7 @@ public abstract class ScorerThroughputBenchmark {
         ScoreRequest[] requestOnly;
         ScoreRequest[] viewsAndShadow;
         ScoreResult result;
-        int next;
+        private int cursor;
 
         /** Fills this thread's requests for the given scorer(s) and checks every result against the bare model. */
         void fill(Data d, RequestOnly a, ViewsAndShadow b) {
@@ -308,6 +308,13 @@ public abstract class ScorerThroughputBenchmark {
                     check(d, i, b.scorer.score(r, result));
                 }
             }
+        }
+
+        /** @return the next of this thread's requests, cycling */
+        ScoreRequest next(ScoreRequest[] requests) {
+            int i = cursor;
+            cursor = i + 1 == requests.length ? 0 : i + 1;
+            return requests[i];
         }
 
         private static void check(Data d, int i, float got) {
@@ -373,10 +380,7 @@ public abstract class ScorerThroughputBenchmark {
     @ZeroAllocation
     @ComparedTo("bareModel")
     public float scorerRequestFields(RequestOnly a, RequestOnlyThread t) {
-        ScoreRequest[] reqs = t.requestOnly;
-        int i = t.next;
-        t.next = i + 1 == reqs.length ? 0 : i + 1;
-        return a.scorer.score(reqs[i], t.result);
+        return a.scorer.score(t.next(t.requestOnly), t.result);
     }
 
     /**
@@ -388,10 +392,7 @@ public abstract class ScorerThroughputBenchmark {
     @ZeroAllocation
     @ComparedTo("bareModel")
     public float scorerViewsAndShadow(ViewsAndShadow b, ViewsAndShadowThread t) {
-        ScoreRequest[] reqs = t.viewsAndShadow;
-        int i = t.next;
-        t.next = i + 1 == reqs.length ? 0 : i + 1;
-        return b.scorer.score(reqs[i], t.result);
+        return b.scorer.score(t.next(t.viewsAndShadow), t.result);
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -36,10 +36,7 @@ public final class FeatureFeedMeterBinder implements MeterBinder {
      */
     public FeatureFeedMeterBinder(FeatureFeed feed, Duration refresh) {
         this.feed = Objects.requireNonNull(feed, "feed");
-        if (refresh.isNegative()) {
-            throw new IllegalArgumentException("refresh must be >= 0, was " + refresh);
-        }
-        this.refreshNanos = refresh.toNanos();
+        this.refreshNanos = Meters.refreshNanos(refresh);
     }
 
     @Override

@@ -37,10 +37,7 @@ public final class FeatureReaderMeterBinder implements MeterBinder {
      */
     public FeatureReaderMeterBinder(FeatureReader reader, Duration refresh) {
         this.reader = Objects.requireNonNull(reader, "reader");
-        if (refresh.isNegative()) {
-            throw new IllegalArgumentException("refresh must be >= 0, was " + refresh);
-        }
-        this.refreshNanos = refresh.toNanos();
+        this.refreshNanos = Meters.refreshNanos(refresh);
     }
 
     @Override

@@ -1,11 +1,24 @@
 package dev.hotpath.micrometer;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /** Naming and value conventions shared by the binders. Stateless. */
 final class Meters {
     private Meters() {
+    }
+
+    /**
+     * @param refresh how long one sample serves the meters
+     * @return it in nanoseconds
+     * @throws IllegalArgumentException if it is negative
+     */
+    static long refreshNanos(Duration refresh) {
+        if (refresh.isNegative()) {
+            throw new IllegalArgumentException("refresh must be >= 0, was " + refresh);
+        }
+        return refresh.toNanos();
     }
 
     /** @return {@code LOCK_TIMEOUT} as {@code lock_timeout}: tag values are lower case like the meter names */

@@ -73,10 +73,10 @@ public final class ScorerMeterBinder implements MeterBinder {
     public ScorerMeterBinder(Scorer scorer, String name, Duration refresh, Duration window) {
         this.scorer = Objects.requireNonNull(scorer, "scorer");
         this.name = Objects.requireNonNull(name, "name");
-        if (refresh.isNegative() || window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("refresh must be >= 0 and window > 0, were " + refresh + ", " + window);
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("window must be > 0, was " + window);
         }
-        this.refreshNanos = refresh.toNanos();
+        this.refreshNanos = Meters.refreshNanos(refresh);
         this.windowNanos = window.toNanos();
     }
 

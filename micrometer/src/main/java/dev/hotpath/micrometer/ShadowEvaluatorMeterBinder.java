@@ -54,10 +54,7 @@ public final class ShadowEvaluatorMeterBinder implements MeterBinder {
     public ShadowEvaluatorMeterBinder(ShadowEvaluator evaluator, String name, Duration refresh) {
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
         this.name = Objects.requireNonNull(name, "name");
-        if (refresh.isNegative()) {
-            throw new IllegalArgumentException("refresh must be >= 0, was " + refresh);
-        }
-        this.refreshNanos = refresh.toNanos();
+        this.refreshNanos = Meters.refreshNanos(refresh);
     }
 
     @Override

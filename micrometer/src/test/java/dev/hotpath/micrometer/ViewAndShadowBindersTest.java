@@ -1,7 +1,6 @@
 package dev.hotpath.micrometer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotpath.cache.FeatureReader;
@@ -14,8 +13,6 @@ import dev.hotpath.scoring.scorer.ScoreResult;
 import dev.hotpath.scoring.scorer.Scorer;
 import dev.hotpath.shadow.ShadowEvaluator;
 import dev.hotpath.shadow.ShadowModelConfig;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,18 +30,7 @@ class ViewAndShadowBindersTest {
     Path dir;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-    private double gauge(String name, String... tags) {
-        Gauge g = registry.find(name).tags(tags).gauge();
-        assertNotNull(g, name + " " + List.of(tags));
-        return g.value();
-    }
-
-    private double counter(String name, String... tags) {
-        FunctionCounter c = registry.find(name).tags(tags).functionCounter();
-        assertNotNull(c, name + " " + List.of(tags));
-        return c.count();
-    }
+    private final MeterReader meters = new MeterReader(registry);
 
     private static FeatureView view(int features) {
         FeatureView.Builder b = FeatureView.builder("card").keyKind(KeyKind.STRING).ttl(Duration.ofHours(1));
@@ -70,22 +56,22 @@ class ViewAndShadowBindersTest {
         try {
             new FeatureReaderMeterBinder(reader, Duration.ZERO).bindTo(registry);
             now.addAndGet(3_000);
-            assertEquals(1, gauge("hotpath.feature.serving", "view", "card"));
-            assertEquals(1, gauge("hotpath.feature.generation", "view", "card"));
-            assertEquals(1, gauge("hotpath.feature.entries", "view", "card"));
-            assertEquals(3.0, gauge("hotpath.feature.heartbeat.age", "view", "card"));
-            assertEquals(63.0, gauge("hotpath.feature.watermark.lag", "view", "card"));
-            assertEquals(0, counter("hotpath.feature.switches", "view", "card"));
+            assertEquals(1, meters.gauge("hotpath.feature.serving", "view", "card"));
+            assertEquals(1, meters.gauge("hotpath.feature.generation", "view", "card"));
+            assertEquals(1, meters.gauge("hotpath.feature.entries", "view", "card"));
+            assertEquals(3.0, meters.gauge("hotpath.feature.heartbeat.age", "view", "card"));
+            assertEquals(63.0, meters.gauge("hotpath.feature.watermark.lag", "view", "card"));
+            assertEquals(0, meters.counter("hotpath.feature.switches", "view", "card"));
 
             // A new generation under another schema: the pinned reader switches to it and stops serving.
             try (FeatureWriter w = FeatureWriter.createGeneration(dir, view(2), 100, wo)) {
                 w.publish();
             }
             assertTrue(reader.refresh());
-            assertEquals(1, counter("hotpath.feature.switches", "view", "card"));
-            assertEquals(0, gauge("hotpath.feature.serving", "view", "card"));
+            assertEquals(1, meters.counter("hotpath.feature.switches", "view", "card"));
+            assertEquals(0, meters.gauge("hotpath.feature.serving", "view", "card"));
             reader.close();
-            assertEquals(0, gauge("hotpath.feature.serving", "view", "card"));
+            assertEquals(0, meters.gauge("hotpath.feature.serving", "view", "card"));
         } finally {
             reader.close();
         }
@@ -108,9 +94,10 @@ class ViewAndShadowBindersTest {
                 scorer.score(scorer.newRequest().requestId(i), res);
             }
             awaitScored(shadows, "challenger", 50);
-            assertEquals(50, counter("hotpath.shadow.offers", "evaluator", "shadows", "outcome", "accepted"));
-            assertEquals(50, counter("hotpath.shadow.model.calls", "shadow", "challenger", "outcome", "scored"));
-            assertEquals(0, counter("hotpath.shadow.model.dropped", "shadow", "challenger", "outcome", "backlog"));
+            assertEquals(50, meters.counter("hotpath.shadow.offers", "evaluator", "shadows", "outcome", "accepted"));
+            assertEquals(50, meters.counter("hotpath.shadow.model.calls", "shadow", "challenger", "outcome", "scored"));
+            assertEquals(0, meters.counter("hotpath.shadow.model.dropped", "shadow", "challenger",
+                    "outcome", "backlog"));
 
             scorer.promoteShadow("challenger"); // the old primary becomes shadow "champion"
             for (int i = 50; i < 80; i++) {
@@ -118,10 +105,10 @@ class ViewAndShadowBindersTest {
             }
             awaitScored(shadows, "champion", 30);
             // A scrape reads the meters; the one after a shadow first appears registers its meters.
-            assertEquals(80, counter("hotpath.shadow.offers", "evaluator", "shadows", "outcome", "accepted"));
-            assertEquals(30, counter("hotpath.shadow.model.calls", "shadow", "champion", "outcome", "scored"),
+            assertEquals(80, meters.counter("hotpath.shadow.offers", "evaluator", "shadows", "outcome", "accepted"));
+            assertEquals(30, meters.counter("hotpath.shadow.model.calls", "shadow", "champion", "outcome", "scored"),
                     "the promoted-away primary's meters appear once it is a shadow");
-            assertEquals(50, counter("hotpath.shadow.model.calls", "shadow", "challenger", "outcome", "scored"),
+            assertEquals(50, meters.counter("hotpath.shadow.model.calls", "shadow", "challenger", "outcome", "scored"),
                     "a removed shadow's counters keep their last value");
         } finally {
             scorer.close();
