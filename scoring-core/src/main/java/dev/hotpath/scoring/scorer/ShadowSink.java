@@ -22,7 +22,8 @@ public interface ShadowSink {
      * @param primaryScore the primary model's first output
      * @param primaryModelId the primary model's id (as given to the scorer)
      * @param primaryVersion the scorer's model version counter (changes on every swap)
-     * @param primaryLatencyNanos how long the primary model took to score this request
+     * @param primaryLatencyNanos how long the primary model took to score this request, or 0 when the scorer did
+     *     not time it (it times a random sample, see {@link Scorer.Builder#stageTimingEvery(int)})
      * @return {@code true} if the request was accepted for shadow scoring (sampled in and queued)
      */
     boolean offer(long requestId, float[] features, int nFeatures, float primaryScore, String primaryModelId,
