@@ -7,17 +7,21 @@ import dev.hotpath.scoring.ModelLimits;
 import java.util.Objects;
 
 /**
- * Options for {@link ModelLoader}: one set per format. Immutable and thread-safe.
+ * Options for {@link ModelLoader}: one set per format, and whether to check the model in a child JVM first.
+ * Immutable and thread-safe.
  *
  * @param xgboost options used when the file is an XGBoost model
  * @param onnx options used when the file is an ONNX model
  * @param lightgbm options used when the file is a LightGBM text model
+ * @param childJvmCheck when not {@code null}, every load first loads and scores the model in a short-lived child
+ *     JVM (see {@link ChildJvmCheck}) and loads it here only if that succeeded; {@code null} (the default) loads
+ *     in this JVM directly
  */
-public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOptions lightgbm) {
-    private static final LoadOptions DEFAULTS = new LoadOptions(XgboostOptions.defaults(), OnnxOptions.defaults(),
-            LightgbmOptions.defaults());
+public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOptions lightgbm,
+        ChildJvmCheck childJvmCheck) {
+    private static final LoadOptions DEFAULTS = new LoadOptions(XgboostOptions.defaults(), OnnxOptions.defaults());
 
-    /** Rejects nulls. */
+    /** Rejects {@code null} format options. */
     public LoadOptions {
         Objects.requireNonNull(xgboost, "xgboost");
         Objects.requireNonNull(onnx, "onnx");
@@ -25,16 +29,16 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
     }
 
     /**
-     * Options with LightGBM's defaults.
+     * Options with LightGBM's defaults that load in this JVM only.
      *
      * @param xgboost options used when the file is an XGBoost model
      * @param onnx options used when the file is an ONNX model
      */
     public LoadOptions(XgboostOptions xgboost, OnnxOptions onnx) {
-        this(xgboost, onnx, LightgbmOptions.defaults());
+        this(xgboost, onnx, LightgbmOptions.defaults(), null);
     }
 
-    /** @return default options for every format */
+    /** @return default options for every format, no child-JVM check */
     public static LoadOptions defaults() {
         return DEFAULTS;
     }
@@ -45,7 +49,7 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
      */
     public LoadOptions withLimits(ModelLimits limits) {
         return new LoadOptions(xgboost.withLimits(limits), onnx.toBuilder().limits(limits).build(),
-                lightgbm.withLimits(limits));
+                lightgbm.withLimits(limits), childJvmCheck);
     }
 
     /**
@@ -53,7 +57,7 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
      * @return a copy using them
      */
     public LoadOptions withXgboost(XgboostOptions options) {
-        return new LoadOptions(options, onnx, lightgbm);
+        return new LoadOptions(options, onnx, lightgbm, childJvmCheck);
     }
 
     /**
@@ -61,7 +65,7 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
      * @return a copy using them
      */
     public LoadOptions withOnnx(OnnxOptions options) {
-        return new LoadOptions(xgboost, options, lightgbm);
+        return new LoadOptions(xgboost, options, lightgbm, childJvmCheck);
     }
 
     /**
@@ -69,6 +73,16 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
      * @return a copy using them
      */
     public LoadOptions withLightgbm(LightgbmOptions options) {
-        return new LoadOptions(xgboost, onnx, options);
+        return new LoadOptions(xgboost, onnx, options, childJvmCheck);
+    }
+
+    /**
+     * The safe way to load a model you did not build: check it in a child JVM before it reaches this one.
+     *
+     * @param check the check, or {@code null} to load in this JVM directly
+     * @return a copy using it
+     */
+    public LoadOptions withChildJvmCheck(ChildJvmCheck check) {
+        return new LoadOptions(xgboost, onnx, lightgbm, check);
     }
 }
