@@ -169,8 +169,8 @@ public final class TreeEnsemble extends BaseModel {
             super.margin1Batch(x, nRows, s, out);
             return;
         }
-        layout.sum1Batch(x, 0, nRows, s.batchRows(BlockedTreeLayout.BATCH_ROWS), s.batchSums, baseMargins[0], null,
-                out, 0);
+        layout.sum1Batch(x, 0, nRows, s.batchLanes(layout.laneGroups(), layout.lanesLength(), BlockedTreeLayout.LANES), s.row, s.batchSums,
+                baseMargins[0], null, out, 0);
     }
 
     @Override
@@ -182,8 +182,8 @@ public final class TreeEnsemble extends BaseModel {
                 out[r] = output1(x, r * numFeatures, s);
             }
         } else {
-            layout.sum1Batch(x, 0, nRows, s.batchRows(BlockedTreeLayout.BATCH_ROWS), s.batchSums, baseMargins[0],
-                    doubleTransform, out, 0);
+            layout.sum1Batch(x, 0, nRows, s.batchLanes(layout.laneGroups(), layout.lanesLength(), BlockedTreeLayout.LANES), s.row,
+                    s.batchSums, baseMargins[0], doubleTransform, out, 0);
         }
     }
 
