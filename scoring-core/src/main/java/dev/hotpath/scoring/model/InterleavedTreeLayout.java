@@ -242,36 +242,14 @@ final class InterleavedTreeLayout extends BlockedTreeLayout {
                 n6 = laneStep(nd, lanes, n6, 6);
                 n7 = laneStep(nd, lanes, n7, 7);
             }
-            if (doubleLeaves) {
-                final double[] lv = leaves64;
-                a0 += lv[nd[n0 + 1]];
-                a1 += lv[nd[n1 + 1]];
-                a2 += lv[nd[n2 + 1]];
-                a3 += lv[nd[n3 + 1]];
-                a4 += lv[nd[n4 + 1]];
-                a5 += lv[nd[n5 + 1]];
-                a6 += lv[nd[n6 + 1]];
-                a7 += lv[nd[n7 + 1]];
-            } else if (weight == null) {
-                a0 = (float) a0 + leaf(nd, n0);
-                a1 = (float) a1 + leaf(nd, n1);
-                a2 = (float) a2 + leaf(nd, n2);
-                a3 = (float) a3 + leaf(nd, n3);
-                a4 = (float) a4 + leaf(nd, n4);
-                a5 = (float) a5 + leaf(nd, n5);
-                a6 = (float) a6 + leaf(nd, n6);
-                a7 = (float) a7 + leaf(nd, n7);
-            } else {
-                float w = weight[t];
-                a0 = (float) a0 + leaf(nd, n0) * w;
-                a1 = (float) a1 + leaf(nd, n1) * w;
-                a2 = (float) a2 + leaf(nd, n2) * w;
-                a3 = (float) a3 + leaf(nd, n3) * w;
-                a4 = (float) a4 + leaf(nd, n4) * w;
-                a5 = (float) a5 + leaf(nd, n5) * w;
-                a6 = (float) a6 + leaf(nd, n6) * w;
-                a7 = (float) a7 + leaf(nd, n7) * w;
-            }
+            a0 = add(a0, null, 0, t, leafValue(nd, n0));
+            a1 = add(a1, null, 0, t, leafValue(nd, n1));
+            a2 = add(a2, null, 0, t, leafValue(nd, n2));
+            a3 = add(a3, null, 0, t, leafValue(nd, n3));
+            a4 = add(a4, null, 0, t, leafValue(nd, n4));
+            a5 = add(a5, null, 0, t, leafValue(nd, n5));
+            a6 = add(a6, null, 0, t, leafValue(nd, n6));
+            a7 = add(a7, null, 0, t, leafValue(nd, n7));
         }
         acc[accOff] = a0;
         acc[accOff + 1] = a1;

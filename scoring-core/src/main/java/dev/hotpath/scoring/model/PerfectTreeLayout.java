@@ -296,35 +296,14 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
                 g6 = 2 * g6 + c - laneLessThan(nd, lanes, g6, 6);
                 g7 = 2 * g7 + c - laneLessThan(nd, lanes, g7, 7);
             }
-            if (doubleLeaves) {
-                a0 += leaf64(nd, g0);
-                a1 += leaf64(nd, g1);
-                a2 += leaf64(nd, g2);
-                a3 += leaf64(nd, g3);
-                a4 += leaf64(nd, g4);
-                a5 += leaf64(nd, g5);
-                a6 += leaf64(nd, g6);
-                a7 += leaf64(nd, g7);
-            } else if (weight == null) {
-                a0 = (float) a0 + leaf(nd, g0);
-                a1 = (float) a1 + leaf(nd, g1);
-                a2 = (float) a2 + leaf(nd, g2);
-                a3 = (float) a3 + leaf(nd, g3);
-                a4 = (float) a4 + leaf(nd, g4);
-                a5 = (float) a5 + leaf(nd, g5);
-                a6 = (float) a6 + leaf(nd, g6);
-                a7 = (float) a7 + leaf(nd, g7);
-            } else {
-                float w = weight[t];
-                a0 = (float) a0 + leaf(nd, g0) * w;
-                a1 = (float) a1 + leaf(nd, g1) * w;
-                a2 = (float) a2 + leaf(nd, g2) * w;
-                a3 = (float) a3 + leaf(nd, g3) * w;
-                a4 = (float) a4 + leaf(nd, g4) * w;
-                a5 = (float) a5 + leaf(nd, g5) * w;
-                a6 = (float) a6 + leaf(nd, g6) * w;
-                a7 = (float) a7 + leaf(nd, g7) * w;
-            }
+            a0 = add(a0, null, 0, t, leafValue(nd, g0));
+            a1 = add(a1, null, 0, t, leafValue(nd, g1));
+            a2 = add(a2, null, 0, t, leafValue(nd, g2));
+            a3 = add(a3, null, 0, t, leafValue(nd, g3));
+            a4 = add(a4, null, 0, t, leafValue(nd, g4));
+            a5 = add(a5, null, 0, t, leafValue(nd, g5));
+            a6 = add(a6, null, 0, t, leafValue(nd, g6));
+            a7 = add(a7, null, 0, t, leafValue(nd, g7));
         }
         acc[accOff] = a0;
         acc[accOff + 1] = a1;
