@@ -74,6 +74,7 @@ public class TreeEnsembleBenchmark {
     private float[][] batches;
     private float[][] batches256;
     private float[] batchOut;
+    private float[] batchOut256;
     private float[] pool;
     private int next;
 
@@ -104,7 +105,8 @@ public class TreeEnsembleBenchmark {
         for (int b = 0; b < batches256.length; b++) {
             System.arraycopy(pool, b * BATCH_256 * numFeatures, batches256[b], 0, BATCH_256 * numFeatures);
         }
-        batchOut = new float[BATCH_256];
+        batchOut = new float[BATCH];
+        batchOut256 = new float[BATCH_256];
 
         hotpath = ModelLoader.load(files.xgboostJson());
 
@@ -190,12 +192,12 @@ public class TreeEnsembleBenchmark {
         }
         // The batch path must give the single-row path's scores bit for bit (which equal XGBoost's, checked above).
         for (int b = 0; b < batches256.length; b++) {
-            hotpath.score(batches256[b], BATCH_256, batchOut);
+            hotpath.score(batches256[b], BATCH_256, batchOut256);
             for (int r = 0; r < BATCH_256; r++) {
                 float single = hotpath.score(rows[b * BATCH_256 + r]);
-                if (Float.floatToRawIntBits(batchOut[r]) != Float.floatToRawIntBits(single)) {
+                if (Float.floatToRawIntBits(batchOut256[r]) != Float.floatToRawIntBits(single)) {
                     throw new IllegalStateException(model + " batch row " + (b * BATCH_256 + r) + ": "
-                            + batchOut[r] + " != single row " + single);
+                            + batchOut256[r] + " != single row " + single);
                 }
             }
         }
@@ -239,8 +241,8 @@ public class TreeEnsembleBenchmark {
     @ComparedTo("hotpathSingleRow")
     @OperationsPerInvocation(BATCH_256)
     public float[] hotpathBatch256() {
-        hotpath.score(batches256[next++ & (POOL / BATCH_256 - 1)], BATCH_256, batchOut);
-        return batchOut;
+        hotpath.score(batches256[next++ & (POOL / BATCH_256 - 1)], BATCH_256, batchOut256);
+        return batchOut256;
     }
 
     /**
