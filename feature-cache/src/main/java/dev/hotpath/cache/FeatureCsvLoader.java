@@ -78,13 +78,66 @@ public final class FeatureCsvLoader {
      */
     public static LoadResult load(Path dir, FeatureView view, Path csv, WriterOptions options,
                                   LoadProgressListener progress) {
+        long started = System.nanoTime();
+        Built built = build(dir, view, csv, options, 0, progress);
+        FeatureWriter writer = built.writer;
+        try {
+            writer.publish();
+            WriterStats stats = writer.stats();
+            return new LoadResult(view, writer.generation(), writer.file(), built.rows, stats.entries(),
+                    built.duplicates, (System.nanoTime() - started) / 1_000_000, stats.fileSizeBytes());
+        } finally {
+            writer.close();
+        }
+    }
+
+    /**
+     * Loads a CSV into a new generation following {@code view} and leaves it <em>unpublished</em>, for a caller that
+     * adds to it before publishing: a stream follower bootstrapping from a snapshot catches up on the updates after
+     * the snapshot, then publishes, so readers never see the older snapshot state. The caller owns the returned
+     * writer: {@link FeatureWriter#publish()} it, or {@link FeatureWriter#close()} it to abandon the generation. The
+     * writer's watermark is set to the newest event time in the CSV.
+     *
+     * @param dir the cache directory
+     * @param view the definition of the new generation
+     * @param csv the CSV file (format as for {@link #load(Path, FeatureView, Path, WriterOptions, LoadProgressListener)})
+     * @param options writer options (average id size is measured from the CSV)
+     * @param extraEntities room to add beyond the CSV's rows (entities the caller will insert), at least 0
+     * @param progress receives progress; may be null
+     * @return an open writer on the new, unpublished generation holding the CSV's rows
+     * @throws FeatureFileException if the CSV or a row is invalid (naming file, line and column); nothing is left
+     *                              behind then
+     */
+    public static FeatureWriter loadUnpublished(Path dir, FeatureView view, Path csv, WriterOptions options,
+                                                long extraEntities, LoadProgressListener progress) {
+        if (extraEntities < 0) {
+            throw new IllegalArgumentException("extraEntities must be at least 0, got " + extraEntities);
+        }
+        return build(dir, view, csv, options, extraEntities, progress).writer;
+    }
+
+    /** A filled, unpublished generation and what went into it. */
+    private static final class Built {
+        final FeatureWriter writer;
+        final long rows;
+        final long duplicates;
+
+        Built(FeatureWriter writer, long rows, long duplicates) {
+            this.writer = writer;
+            this.rows = rows;
+            this.duplicates = duplicates;
+        }
+    }
+
+    /** Fills a new generation from the CSV; on any failure the partial generation is deleted. */
+    private static Built build(Path dir, FeatureView view, Path csv, WriterOptions options, long extraEntities,
+                               LoadProgressListener progress) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(csv, "csv");
         Objects.requireNonNull(options, "options");
         LoadProgressListener listener = progress != null ? progress : (done, total) -> { };
         ChronicleRuntime.ensureReady();
-        long started = System.nanoTime();
         long loadTime = options.clock().getAsLong();
 
         Columns columns;
@@ -103,7 +156,9 @@ public final class FeatureCsvLoader {
                 survey.rows == 0 ? options.averageIdBytes() : Math.round((double) survey.idBytes / survey.rows)));
         WriterOptions buildOptions = options.withAverageIdBytes(averageIdBytes);
 
-        FeatureWriter writer = FeatureWriter.createGeneration(dir, view, Math.max(1, survey.rows), buildOptions);
+        FeatureWriter writer = FeatureWriter.createGeneration(dir, view,
+                Math.min(FeatureWriter.MAX_ENTITIES, Math.max(1, survey.rows + extraEntities)), buildOptions);
+        boolean filled = false;
         try {
             long rows = 0;
             long duplicates = 0;
@@ -172,13 +227,13 @@ public final class FeatureCsvLoader {
                         + " view " + view.name() + " (the current generation stays served)");
             }
             writer.setWatermark(maxEventTime);
-            writer.publish();
-            WriterStats stats = writer.stats();
-            return new LoadResult(view, writer.generation(), writer.file(), rows, stats.entries(), duplicates,
-                    (System.nanoTime() - started) / 1_000_000, stats.fileSizeBytes());
+            filled = true;
+            return new Built(writer, rows, duplicates);
         } finally {
-            // On failure the generation is unpublished, so close() deletes the partial file and releases the lock.
-            writer.close();
+            if (!filled) {
+                // The generation is unpublished, so close() deletes the partial file and releases the lock.
+                writer.close();
+            }
         }
     }
 
