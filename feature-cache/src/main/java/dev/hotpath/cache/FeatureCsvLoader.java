@@ -140,17 +140,7 @@ public final class FeatureCsvLoader {
         ChronicleRuntime.ensureReady();
         long loadTime = options.clock().getAsLong();
 
-        Columns columns;
-        try (BufferedReader r = open(csv)) {
-            String header = r.readLine();
-            if (header == null) {
-                throw new FeatureFileException(csv + ":1: empty file; expected a header line with the id column"
-                        + " and the feature columns " + view.featureNames());
-            }
-            columns = Columns.of(csv, stripBom(header), view);
-        } catch (IOException e) {
-            throw ioError(csv, e);
-        }
+        Columns columns = header(csv, view);
         Survey survey = survey(csv);
         int averageIdBytes = (int) Math.max(1, Math.min(4096,
                 survey.rows == 0 ? options.averageIdBytes() : Math.round((double) survey.idBytes / survey.rows)));
@@ -160,81 +150,136 @@ public final class FeatureCsvLoader {
                 Math.min(FeatureWriter.MAX_ENTITIES, Math.max(1, survey.rows + extraEntities)), buildOptions);
         boolean filled = false;
         try {
-            long rows = 0;
-            long duplicates = 0;
-            long maxEventTime = Long.MIN_VALUE;
-            float[] row = new float[view.dimension()];
-            List<String> fields = new ArrayList<>(columns.count);
-            try (BufferedReader r = open(csv)) {
-                r.readLine();
-                String line;
-                long lineNo = 1;
-                while ((line = r.readLine()) != null) {
-                    lineNo++;
-                    if (line.length() > MAX_LINE_CHARS) {
-                        throw new FeatureFileException(csv + ":" + lineNo + ": line longer than " + MAX_LINE_CHARS
-                                + " characters");
-                    }
-                    if (line.isEmpty() || (line.length() == 1 && line.charAt(0) == '\r')) {
-                        continue;
-                    }
-                    split(line, fields, csv, lineNo);
-                    if (fields.size() != columns.count) {
-                        throw new FeatureFileException(csv + ":" + lineNo + ": expected " + columns.count
-                                + " fields like the header, found " + fields.size());
-                    }
-                    long eventTime = loadTime;
-                    if (columns.eventTimeColumn >= 0) {
-                        eventTime = parseEventTime(fields.get(columns.eventTimeColumn), csv, lineNo);
-                    }
-                    for (int c = 1; c < columns.count; c++) {
-                        int feature = columns.featureOfColumn[c];
-                        if (feature < 0) {
-                            continue;
-                        }
-                        String cell = fields.get(c);
-                        try {
-                            row[feature] = FloatText.parse(cell, 0, cell.length());
-                        } catch (NumberFormatException e) {
-                            throw new FeatureFileException(csv + ":" + lineNo + ": column \"" + columns.names[c]
-                                    + "\" (column " + (c + 1) + "): cannot parse \"" + cell + "\" as a number ("
-                                    + e.getMessage() + ")", e);
-                        }
-                    }
-                    String id = fields.get(0);
-                    boolean inserted;
-                    try {
-                        inserted = writer.upsert(id, eventTime, row, 0);
-                    } catch (IllegalArgumentException e) {
-                        throw new FeatureFileException(csv + ":" + lineNo + ": " + e.getMessage(), e);
-                    }
-                    if (!inserted) {
-                        duplicates++;
-                    }
-                    maxEventTime = Math.max(maxEventTime, eventTime);
-                    rows++;
-                    if (rows % PROGRESS_EVERY == 0) {
-                        listener.onProgress(rows, survey.rows);
-                    }
+            long[] duplicates = {0};
+            long[] maxEventTime = {Long.MIN_VALUE};
+            long rows = readRows(csv, view, columns, loadTime, (id, eventTime, values, line) -> {
+                if (!writer.upsert(id, eventTime, values, 0)) {
+                    duplicates[0]++;
                 }
-            } catch (IOException e) {
-                throw ioError(csv, e);
-            }
-            listener.onProgress(rows, rows);
+                maxEventTime[0] = Math.max(maxEventTime[0], eventTime);
+            }, listener, survey.rows);
             if (rows == 0) {
                 // A broken upstream job must not wipe a view: an empty generation would turn every read NOT_FOUND.
                 throw new FeatureFileException(csv + ": no data rows; refusing to publish an empty generation of"
                         + " view " + view.name() + " (the current generation stays served)");
             }
-            writer.setWatermark(maxEventTime);
+            writer.setWatermark(maxEventTime[0]);
             filled = true;
-            return new Built(writer, rows, duplicates);
+            return new Built(writer, rows, duplicates[0]);
         } finally {
             if (!filled) {
                 // The generation is unpublished, so close() deletes the partial file and releases the lock.
                 writer.close();
             }
         }
+    }
+
+    /** Receives the rows of a CSV file, in file order; see {@link #readRows}. */
+    @FunctionalInterface
+    public interface RowHandler {
+        /**
+         * @param id the row's entity id (first column)
+         * @param eventTimeMillis the row's {@code event_time_millis}, or the default when the file has no such column
+         * @param values the row's features in view order (NaN = missing); reused for the next row
+         * @param lineNumber the row's line in the file (1 is the header)
+         * @throws IllegalArgumentException to refuse the row: the read fails with a {@link FeatureFileException}
+         *                                  naming the file and line and carrying the message
+         */
+        void row(String id, long eventTimeMillis, float[] values, long lineNumber);
+    }
+
+    /**
+     * Reads the rows of a CSV file in {@code hotpath cache load}'s format (see the class comment), validated against
+     * {@code view}, without writing any generation: for tools that send the rows elsewhere (e.g. publishing them to
+     * a topic). Cold path.
+     *
+     * @param csv the CSV file
+     * @param view the definition the columns are matched against
+     * @param defaultEventTimeMillis event time of every row when the file has no {@code event_time_millis} column
+     * @param handler receives each row
+     * @param progress receives progress (rows done, rows in the file); may be null
+     * @return rows read
+     * @throws FeatureFileException if the CSV, a row, or the handler refuses it (naming file, line and column)
+     */
+    public static long readRows(Path csv, FeatureView view, long defaultEventTimeMillis, RowHandler handler,
+                                LoadProgressListener progress) {
+        Objects.requireNonNull(csv, "csv");
+        Objects.requireNonNull(view, "view");
+        Objects.requireNonNull(handler, "handler");
+        Columns columns = header(csv, view);
+        return readRows(csv, view, columns, defaultEventTimeMillis, handler,
+                progress != null ? progress : (done, total) -> { }, survey(csv).rows);
+    }
+
+    private static Columns header(Path csv, FeatureView view) {
+        try (BufferedReader r = open(csv)) {
+            String header = r.readLine();
+            if (header == null) {
+                throw new FeatureFileException(csv + ":1: empty file; expected a header line with the id column"
+                        + " and the feature columns " + view.featureNames());
+            }
+            return Columns.of(csv, stripBom(header), view);
+        } catch (IOException e) {
+            throw ioError(csv, e);
+        }
+    }
+
+    private static long readRows(Path csv, FeatureView view, Columns columns, long defaultEventTime,
+                                 RowHandler handler, LoadProgressListener listener, long totalRows) {
+        long rows = 0;
+        float[] row = new float[view.dimension()];
+        List<String> fields = new ArrayList<>(columns.count);
+        try (BufferedReader r = open(csv)) {
+            r.readLine();
+            String line;
+            long lineNo = 1;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.length() > MAX_LINE_CHARS) {
+                    throw new FeatureFileException(csv + ":" + lineNo + ": line longer than " + MAX_LINE_CHARS
+                            + " characters");
+                }
+                if (line.isEmpty() || (line.length() == 1 && line.charAt(0) == '\r')) {
+                    continue;
+                }
+                split(line, fields, csv, lineNo);
+                if (fields.size() != columns.count) {
+                    throw new FeatureFileException(csv + ":" + lineNo + ": expected " + columns.count
+                            + " fields like the header, found " + fields.size());
+                }
+                long eventTime = defaultEventTime;
+                if (columns.eventTimeColumn >= 0) {
+                    eventTime = parseEventTime(fields.get(columns.eventTimeColumn), csv, lineNo);
+                }
+                for (int c = 1; c < columns.count; c++) {
+                    int feature = columns.featureOfColumn[c];
+                    if (feature < 0) {
+                        continue;
+                    }
+                    String cell = fields.get(c);
+                    try {
+                        row[feature] = FloatText.parse(cell, 0, cell.length());
+                    } catch (NumberFormatException e) {
+                        throw new FeatureFileException(csv + ":" + lineNo + ": column \"" + columns.names[c]
+                                + "\" (column " + (c + 1) + "): cannot parse \"" + cell + "\" as a number ("
+                                + e.getMessage() + ")", e);
+                    }
+                }
+                try {
+                    handler.row(fields.get(0), eventTime, row, lineNo);
+                } catch (IllegalArgumentException e) {
+                    throw new FeatureFileException(csv + ":" + lineNo + ": " + e.getMessage(), e);
+                }
+                rows++;
+                if (rows % PROGRESS_EVERY == 0) {
+                    listener.onProgress(rows, totalRows);
+                }
+            }
+        } catch (IOException e) {
+            throw ioError(csv, e);
+        }
+        listener.onProgress(rows, rows);
+        return rows;
     }
 
     private static long parseEventTime(String cell, Path csv, long lineNo) {
