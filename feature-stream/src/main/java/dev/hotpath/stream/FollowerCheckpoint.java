@@ -63,7 +63,7 @@ final class FollowerCheckpoint {
     }
 
     /**
-     * @return the checkpoint, or null if there is none
+     * @return the checkpoint, or null if there is none (no file, or a file with only a status)
      * @throws FeatureFileException if it exists but is unreadable or corrupt (naming the file and the field)
      */
     static FollowerCheckpoint read(Path dir, String view) {
@@ -148,6 +148,10 @@ final class FollowerCheckpoint {
             if (format == null || format != FORMAT_VERSION) {
                 throw corrupt(source, "formatVersion " + format + " is not supported (expected " + FORMAT_VERSION
                         + ")");
+            }
+            if (fp == null && generation == null && topic == null && topicId == null && positions == null) {
+                // Only a status: the follower has not published a generation yet (a first bootstrap).
+                return null;
             }
             if (view == null || fp == null || generation == null || topic == null || topicId == null
                     || positions == null) {
