@@ -180,7 +180,11 @@ public final class FeatureCacheAdmin {
                 for (String name : Manifest.listViews(dir)) {
                     String extra = section.json(dir, name);
                     if (extra != null) {
-                        g.writeRawValue(extra);
+                        // Copied token by token, so it is checked and printed like the rest.
+                        try (com.fasterxml.jackson.core.JsonParser p = Json.FACTORY.createParser(extra)) {
+                            p.nextToken();
+                            g.copyCurrentStructure(p);
+                        }
                     }
                 }
                 g.writeEndArray();
