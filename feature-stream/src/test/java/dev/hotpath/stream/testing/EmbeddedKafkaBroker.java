@@ -158,14 +158,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all()
                     .get(60, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Object last = "no description yet";
             while (true) {
-                var d = admin.describeTopics(Set.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
-                if (d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null
-                        && !p.leader().isEmpty())) {
-                    return;
+                try {
+                    var d = admin.describeTopics(Set.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name);
+                    last = d;
+                    if (d.partitions().size() == partitions && d.partitions().stream()
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    // The metadata of a just-created topic reaches the broker's cache a moment later.
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topic " + name + " has no leader for every partition: " + d);
+                    throw new IllegalStateException("topic " + name + " has no leader for every partition: " + last);
                 }
                 Thread.sleep(20);
             }
