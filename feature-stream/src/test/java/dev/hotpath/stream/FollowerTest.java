@@ -290,4 +290,27 @@ class FollowerTest {
             assertEquals(1, f.stats().generation());
         }
     }
+
+    @Test
+    void shouldPickUpPartitionsAddedToTheTopic() throws Exception {
+        FeatureView card = StreamFixtures.cardView();
+        String topic = StreamFixtures.newTopic(broker, "grow", 1, Map.of());
+        send(producer, topic, 0, utf8("p0"), json(T0, "a", 1, "b", 1, "c", 1));
+        try (FeatureStreamFollower f = FeatureStreamFollower.start(dir, card,
+                StreamFixtures.options(broker, topic).build())) {
+            StreamFixtures.awaitCaughtUp(f, broker, topic, WAIT);
+            assertEquals(1, f.stats().partitionCount());
+            try (org.apache.kafka.clients.admin.Admin admin = broker.admin()) {
+                admin.createPartitions(Map.of(topic, org.apache.kafka.clients.admin.NewPartitions.increaseTo(2)))
+                        .all().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            StreamFixtures.await("the topic's second partition listed", WAIT,
+                    () -> StreamFixtures.endOffsets(broker, topic).size() == 2, () -> "");
+            send(producer, topic, 1, utf8("p1"), json(T0, "a", 2, "b", 2, "c", 2));
+            StreamFixtures.awaitCaughtUp(f, broker, topic, WAIT);
+            assertEquals(2, f.stats().partitionCount());
+            assertArrayEquals(new float[] {2, 2, 2}, read(card, "p1", ReadStatus.PRESENT));
+            assertEquals(1, f.stats().bootstraps(), "no rebuild for a new partition");
+        }
+    }
 }

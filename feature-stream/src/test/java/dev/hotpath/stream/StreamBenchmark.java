@@ -1,4 +1,4 @@
-package dev.hotpath.stream.bench;
+package dev.hotpath.stream;
 
 import dev.hotpath.cache.ChildJvm;
 import dev.hotpath.cache.FeatureReader;
@@ -6,10 +6,6 @@ import dev.hotpath.cache.FeatureView;
 import dev.hotpath.cache.ReadStatus;
 import dev.hotpath.cache.ReaderOptions;
 import dev.hotpath.cache.WriterOptions;
-import dev.hotpath.stream.FeatureStreamFollower;
-import dev.hotpath.stream.FeatureUpdates;
-import dev.hotpath.stream.FollowerOptions;
-import dev.hotpath.stream.FollowerStats;
 import dev.hotpath.stream.testing.EmbeddedKafkaBroker;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -39,7 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code freshness}: produce -> visible to a reader: the producer and the reader in this JVM, the follower in
  *       another process; one update every 5 ms, latency until the reader sees the new value;</li>
  *   <li>{@code reads}: request-path read latency (and bytes allocated per read) in this JVM while a follower in
- *       another process is idle, then while it applies a paced stream of updates.</li>
+ *       another process is idle, then while it applies a paced stream of updates;</li>
+ *   <li>{@code peers}, the same work without Kafka, in the same run: feature-cache's CSV load of N entities x 50
+ *       floats ({@code CsvLoadBenchmark}), and the follower's decoding and {@code FeatureWriter.merge} of the same
+ *       binary updates from memory (inserts into a new generation, then updates of random entities).</li>
  * </ul>
  * Usage: {@code StreamBenchmark VIEWS_DIR BROKER_DIR MODE...} (modes: bootstrap freshness reads); both directories
  * are created and their contents deleted at the end. Options as system properties: {@code -Dentities=1000000},
@@ -93,6 +92,9 @@ public final class StreamBenchmark {
                     case "reads":
                         b.readsUnderLoad();
                         break;
+                    case "peers":
+                        b.peers();
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown mode " + args[i]);
                 }
@@ -118,8 +120,14 @@ public final class StreamBenchmark {
         return new KafkaProducer<>(p);
     }
 
+    /** The id of entity {@code e}: {@code e} and 7 zero-padded digits. */
     private static byte[] key(int entity) {
-        return String.format(Locale.ROOT, "e%07d", entity).getBytes(StandardCharsets.UTF_8);
+        byte[] k = new byte[8];
+        k[0] = 'e';
+        for (int i = 7, v = entity; i >= 1; i--, v /= 10) {
+            k[i] = (byte) ('0' + v % 10);
+        }
+        return k;
     }
 
     /** Sends {@code n} updates (entity = index, or random when {@code random}); returns the seconds it took. */
@@ -213,12 +221,53 @@ public final class StreamBenchmark {
         }
     }
 
+    // ------------------------------------------------------------------------------------------ peers
+
+    private void peers() throws Exception {
+        int entities = Integer.getInteger("entities", 1_000_000);
+        int backlog = Integer.getInteger("backlog", 1_000_000);
+        Path csvDir = Files.createDirectories(views.resolve("csv-peer"));
+        System.out.printf(Locale.ROOT, "%npeer: feature-cache CSV load of %,d entities x %d floats (CsvLoadBenchmark,"
+                + " one run):%n", entities, FEATURES);
+        dev.hotpath.cache.CsvLoadBenchmark.main(new String[] {csvDir.toString(), Integer.toString(entities),
+            Integer.toString(FEATURES), "1"});
+        Path dir = Files.createDirectories(views.resolve("merge-peer"));
+        FeatureUpdates enc = FeatureUpdates.forView(VIEW);
+        byte[] value = new byte[enc.fullUpdateSize()];
+        float[] values = new float[FEATURES];
+        UpdateDecoder decoder = new UpdateDecoder(VIEW, UpdateFormat.AUTO, null);
+        KeyDecoder keys = new KeyDecoder(VIEW.keyKind());
+        try (dev.hotpath.cache.FeatureWriter w = dev.hotpath.cache.FeatureWriter.createGeneration(dir, VIEW,
+                entities, WriterOptions.builder().heartbeatInterval(Duration.ofSeconds(1)).build())) {
+            for (int phase = 0; phase < 2; phase++) {
+                int n = phase == 0 ? entities : backlog;
+                java.util.Random rnd = new java.util.Random(n);
+                long start = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    int e = phase == 0 ? i : rnd.nextInt(entities);
+                    for (int f = 0; f < FEATURES; f++) {
+                        values[f] = e + f * 0.25f + i;
+                    }
+                    enc.encodeFull(i, values, 0, value, 0);
+                    // What the follower does per record, minus Kafka: decode the key and the value, then merge.
+                    keys.decode(key(e), false);
+                    decoder.decode(value);
+                    w.merge(keys.text(), decoder.eventTimeMillis(), decoder.values(), 0, decoder.present());
+                }
+                double secs = (System.nanoTime() - start) / 1e9;
+                System.out.printf(Locale.ROOT, "peer: FeatureWriter.merge from memory, %s: %,d in %.2f s = %,.0f/s%n",
+                        phase == 0 ? "inserts into a new generation (a bootstrap without Kafka)"
+                                : "updates of random entities (an apply without Kafka)", n, secs, n / secs);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ freshness
 
     private ChildJvm startFollowerProcess(Path dir, String topic) throws Exception {
         Path def = dir.resolve("bench.json");
         Files.writeString(def, VIEW.toJson());
-        return ChildJvm.start(dir, ChildJvm.chronicleJvmOptions(), dev.hotpath.stream.FollowerChildMain.class,
+        return ChildJvm.start(dir, ChildJvm.chronicleJvmOptions(), FollowerChildMain.class,
                 dir.toString(), def.toString(), broker.bootstrapServers(), topic);
     }
 
