@@ -53,6 +53,24 @@ final class CacheCommand implements Runnable {
         out.flush();
     }
 
+    /**
+     * Progress of a CSV pass on stderr: {@code hotpath: <verb> N of M rows (P%) in S s}, at most every 2 s and at
+     * the end; nothing when {@code quiet}.
+     */
+    static LoadProgressListener progress(PrintWriter err, String verb, boolean quiet) {
+        long start = System.nanoTime();
+        long[] last = {start};
+        return (done, total) -> {
+            long now = System.nanoTime();
+            if (!quiet && (now - last[0] > 2_000_000_000L || done == total)) {
+                last[0] = now;
+                err.printf(Locale.ROOT, "hotpath: %s %,d of %,d rows (%.0f%%) in %.1f s%n", verb, done, total,
+                        total == 0 ? 100.0 : 100.0 * done / total, (now - start) / 1e9);
+                err.flush();
+            }
+        };
+    }
+
     /** The options every command on one existing view takes: which view, in which cache directory. */
     static final class ViewInDir {
         @Option(names = "--view", required = true, paramLabel = "NAME", description = "The view's name.")
@@ -106,19 +124,8 @@ final class CacheCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            PrintWriter err = HotpathCli.from(spec).stderr();
-            long start = System.nanoTime();
-            long[] last = {start};
-            LoadProgressListener progress = (done, total) -> {
-                long now = System.nanoTime();
-                if (!noProgress && (now - last[0] > 2_000_000_000L || done == total)) {
-                    last[0] = now;
-                    err.printf(Locale.ROOT, "hotpath: loaded %,d of %,d rows (%.0f%%) in %.1f s%n", done, total,
-                            total == 0 ? 100.0 : 100.0 * done / total, (now - start) / 1e9);
-                    err.flush();
-                }
-            };
-            printJson(spec, FeatureCacheAdmin.load(target.view, target.dir, csv, progress));
+            printJson(spec, FeatureCacheAdmin.load(target.view, target.dir, csv,
+                    progress(HotpathCli.from(spec).stderr(), "loaded", noProgress)));
             return ExitCodes.OK;
         }
     }
@@ -337,20 +344,8 @@ final class CacheCommand implements Runnable {
                         "--view " + view + " is not a definition file; give --dir where the view is published");
             }
             FeatureView definition = StreamAdmin.resolveView(dir == null ? Path.of(".") : dir, view);
-            PrintWriter err = HotpathCli.from(spec).stderr();
-            long start = System.nanoTime();
-            long[] last = {start};
-            LoadProgressListener progress = (done, total) -> {
-                long now = System.nanoTime();
-                if (!noProgress && (now - last[0] > 2_000_000_000L || done == total)) {
-                    last[0] = now;
-                    err.printf(Locale.ROOT, "hotpath: published %,d of %,d rows (%.0f%%) in %.1f s%n", done, total,
-                            total == 0 ? 100.0 : 100.0 * done / total, (now - start) / 1e9);
-                    err.flush();
-                }
-            };
             printJson(spec, StreamAdmin.publish(definition, csv, kafka.bootstrapServers, kafka.topic, f, partitions,
-                    producerProperties, progress));
+                    producerProperties, progress(HotpathCli.from(spec).stderr(), "published", noProgress)));
             return ExitCodes.OK;
         }
     }

@@ -310,14 +310,8 @@ public final class FeatureWriter implements AutoCloseable {
      * @throws CacheFullException if the generation has no room for a new entity
      */
     public MergeOutcome merge(CharSequence id, long eventTimeMillis, float[] values, int offset, long[] present) {
-        checkWritable();
-        checkRoom(values, offset);
-        checkPresent(present);
-        Scratch s = scratch.get();
-        long now = clock.getAsLong();
-        s.record.writeHeader(eventTimeMillis, now, fingerprint, 0, dimension);
-        s.record.writeValues(values, offset, dimension);
-        return outcome(put(s, id, now, -1, 0, present, true));
+        Scratch s = mergeRecord(eventTimeMillis, values, offset, present);
+        return outcome(put(s, id, s.now, -1, 0, present, true));
     }
 
     /**
@@ -335,14 +329,20 @@ public final class FeatureWriter implements AutoCloseable {
      * @throws CacheFullException if the generation has no room for a new entity
      */
     public MergeOutcome merge(long id, long eventTimeMillis, float[] values, int offset, long[] present) {
+        Scratch s = mergeRecord(eventTimeMillis, values, offset, present);
+        return outcome(putLong(s, id, s.now, -1, 0, present, true));
+    }
+
+    /** Checks a merge's arguments and writes its record into the thread's buffer (stamped with {@code s.now}). */
+    private Scratch mergeRecord(long eventTimeMillis, float[] values, int offset, long[] present) {
         checkWritable();
         checkRoom(values, offset);
         checkPresent(present);
         Scratch s = scratch.get();
-        long now = clock.getAsLong();
-        s.record.writeHeader(eventTimeMillis, now, fingerprint, 0, dimension);
+        s.now = clock.getAsLong();
+        s.record.writeHeader(eventTimeMillis, s.now, fingerprint, 0, dimension);
         s.record.writeValues(values, offset, dimension);
-        return outcome(putLong(s, id, now, -1, 0, present, true));
+        return s;
     }
 
     private static MergeOutcome outcome(int r) {
@@ -762,6 +762,8 @@ public final class FeatureWriter implements AutoCloseable {
         final RecordData record;
         final StringBuilder stringKey = new StringBuilder(24);
         final LongValue longKey = MapHandle.newLongKey();
+        /** The write time of the merge being prepared. */
+        long now;
 
         Scratch(int recordSize) {
             this.record = new RecordData(recordSize);

@@ -288,23 +288,28 @@ final class MapHandle implements AutoCloseable {
             if (!c.writeLock().tryLock(lockNanos, TimeUnit.NANOSECONDS)) {
                 return LOCK_TIMEOUT;
             }
-            MapEntry<K, byte[]> e = c.entry();
-            int result;
-            if (e != null) {
-                e.doReplaceValue(record);
-                result = REPLACED;
-            } else {
-                c.absentEntry().doInsert(record);
-                result = INSERTED;
-            }
-            if (hook != null) {
-                hook.whileLocked();
-            }
-            return result;
+            return store(c, c.entry(), record, hook);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             return LOCK_TIMEOUT;
         }
+    }
+
+    /** Replaces {@code e} or inserts the record, with the segment's write lock held; runs the test hook. */
+    private static <K> int store(ExternalMapQueryContext<K, byte[], ?> c, MapEntry<K, byte[]> e, RecordData record,
+                                 WriteHook hook) {
+        int result;
+        if (e != null) {
+            e.doReplaceValue(record);
+            result = REPLACED;
+        } else {
+            c.absentEntry().doInsert(record);
+            result = INSERTED;
+        }
+        if (hook != null) {
+            hook.whileLocked();
+        }
+        return result;
     }
 
     /**
@@ -350,18 +355,7 @@ final class MapHandle implements AutoCloseable {
                     }
                 }
             }
-            int result;
-            if (e != null) {
-                e.doReplaceValue(record);
-                result = REPLACED;
-            } else {
-                c.absentEntry().doInsert(record);
-                result = INSERTED;
-            }
-            if (hook != null) {
-                hook.whileLocked();
-            }
-            return result;
+            return store(c, e, record, hook);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             return LOCK_TIMEOUT;

@@ -25,7 +25,6 @@ import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -129,7 +128,9 @@ public final class FeatureStreamFollower implements AutoCloseable {
     private final Thread prober;
     private final CountDownLatch workerDone = new CountDownLatch(1);
     private volatile boolean closing;
-    /** Set by {@link #rebuild()}: why to bootstrap again. */
+    /** Guarded by this: close() finished. */
+    private boolean released;
+    /** Set by {@link #rebuild(String)}: why to bootstrap again. */
     private volatile String rebuildRequest;
     /** Set by the prober: the topic was recreated. */
     private volatile String resetReason;
@@ -229,12 +230,7 @@ public final class FeatureStreamFollower implements AutoCloseable {
      */
     public static FeatureStreamFollower start(Path dir, String viewName, FollowerOptions options) {
         Objects.requireNonNull(viewName, "viewName");
-        ChronicleJvmFlags.check();
-        FeatureView published;
-        try (FeatureWriter w = FeatureWriter.open(dir, viewName, options.writerOptions())) {
-            published = w.view();
-        }
-        return start(dir, published, options);
+        return start(dir, StreamAdmin.publishedView(dir, viewName), options);
     }
 
     private static boolean[] requiredMask(FeatureView view, FollowerOptions options) {
@@ -306,7 +302,10 @@ public final class FeatureStreamFollower implements AutoCloseable {
      * writer. Idempotent; waits up to 30 s.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (released) {
+            return;
+        }
         if (!closing) {
             closing = true;
             KafkaConsumer<byte[], byte[]> c = consumer;
@@ -326,6 +325,7 @@ public final class FeatureStreamFollower implements AutoCloseable {
         }
         admin.close(Duration.ofSeconds(5));
         lock.release();
+        released = true;
     }
 
     // =============================================================================== the follower thread
@@ -471,24 +471,14 @@ public final class FeatureStreamFollower implements AutoCloseable {
         return v.equalsIgnoreCase("read_uncommitted") ? IsolationLevel.READ_UNCOMMITTED : IsolationLevel.READ_COMMITTED;
     }
 
-    /** Finds the topic's partitions and id and assigns the followed partitions. */
+    /**
+     * Finds the topic's id and partition count (from the brokers, not the consumer's metadata cache, which notices
+     * added partitions only every few minutes) and assigns the followed partitions.
+     */
     private void discover() {
-        List<PartitionInfo> infos;
-        try {
-            infos = consumer.partitionsFor(opts.topic(), KAFKA_CALL_TIMEOUT);
-        } catch (TimeoutException e) {
-            throw new Retry("cannot reach the Kafka brokers " + opts.bootstrapServers() + " to look up topic "
-                    + opts.topic() + " (" + e.getMessage() + ")");
-        } catch (UnknownTopicOrPartitionException e) {
-            infos = null;
-        }
-        if (infos == null || infos.isEmpty()) {
-            throw new Retry("topic " + opts.topic() + " does not exist (yet) on " + opts.bootstrapServers());
-        }
-        int count = 0;
-        for (PartitionInfo pi : infos) {
-            count = Math.max(count, pi.partition() + 1);
-        }
+        TopicDescription d = describeTopic();
+        currentTopicId = d.topicId().toString();
+        int count = d.partitions().size();
         int[] ids;
         if (opts.partitions() != null) {
             ids = opts.partitions();
@@ -504,22 +494,20 @@ public final class FeatureStreamFollower implements AutoCloseable {
                 ids[i] = i;
             }
         }
-        currentTopicId = describeTopicId();
         assign(ids);
     }
 
-    private String describeTopicId() {
+    private TopicDescription describeTopic() {
         try {
-            TopicDescription d = admin.describeTopics(List.of(opts.topic())).allTopicNames()
+            return admin.describeTopics(List.of(opts.topic())).allTopicNames()
                     .get(KAFKA_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(opts.topic());
-            return d.topicId().toString();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new Retry("topic " + opts.topic() + " does not exist (yet)");
+                throw new Retry("topic " + opts.topic() + " does not exist (yet) on " + opts.bootstrapServers());
             }
             throw new Retry("cannot describe topic " + opts.topic() + ": " + e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new Retry("cannot reach the Kafka brokers " + opts.bootstrapServers() + " to describe topic "
+            throw new Retry("cannot reach the Kafka brokers " + opts.bootstrapServers() + " to look up topic "
                     + opts.topic());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

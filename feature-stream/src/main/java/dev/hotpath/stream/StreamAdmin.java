@@ -1,6 +1,5 @@
 package dev.hotpath.stream;
 
-import dev.hotpath.cache.ChronicleJvmFlags;
 import dev.hotpath.cache.FeatureCacheException;
 import dev.hotpath.cache.FeatureCsvLoader;
 import dev.hotpath.cache.FeatureFileException;
@@ -44,6 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class StreamAdmin {
     private static final long TIMEOUT_SECONDS = 60;
+    private static final long MAX_MANIFEST_BYTES = 8L << 20;
 
     private StreamAdmin() {
     }
@@ -63,11 +63,54 @@ public final class StreamAdmin {
         if (viewOrDefinition.endsWith(".json") || Files.isRegularFile(asFile)) {
             return FeatureView.fromJson(asFile);
         }
-        ChronicleJvmFlags.check();
-        try (dev.hotpath.cache.FeatureWriter w = dev.hotpath.cache.FeatureWriter.open(dir, viewOrDefinition,
-                dev.hotpath.cache.WriterOptions.builder().heartbeatInterval(Duration.ZERO).build())) {
-            return w.view();
+        return publishedView(dir, viewOrDefinition);
+    }
+
+    /**
+     * The definition published for a view in {@code dir}: the {@code "view"} object of its manifest
+     * ({@code <dir>/<view>.manifest.json}), read without opening the view's map.
+     *
+     * @param dir the views directory
+     * @param viewName the view
+     * @return the published definition
+     * @throws FeatureFileException if the manifest is missing, too large or has no valid definition
+     */
+    public static FeatureView publishedView(Path dir, String viewName) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(viewName, "viewName");
+        Path manifest = dir.resolve(viewName + ".manifest.json");
+        byte[] bytes;
+        try {
+            if (Files.size(manifest) > MAX_MANIFEST_BYTES) {
+                throw new FeatureFileException(manifest + ": larger than " + MAX_MANIFEST_BYTES + " bytes");
+            }
+            bytes = Files.readAllBytes(manifest);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new FeatureFileException(manifest + ": view \"" + viewName + "\" is not published in " + dir
+                    + "; give its definition file (--view DEF.json)", e);
+        } catch (java.io.IOException e) {
+            throw new FeatureFileException(manifest + ": cannot read: " + e, e);
         }
+        java.io.StringWriter view = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonParser p = FollowerCheckpoint.JSON.createParser(bytes)) {
+            if (p.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    p.nextToken();
+                    if (field.equals("view")) {
+                        try (com.fasterxml.jackson.core.JsonGenerator g = FollowerCheckpoint.JSON.createGenerator(
+                                view)) {
+                            g.copyCurrentStructure(p);
+                        }
+                        return FeatureView.parseJson(view.toString(), manifest + " (field view)");
+                    }
+                    p.skipChildren();
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new FeatureFileException(manifest + ": corrupt manifest: " + e.getMessage(), e);
+        }
+        throw new FeatureFileException(manifest + ": corrupt manifest: no \"view\" definition");
     }
 
     // ------------------------------------------------------------------------------------------ follow
@@ -246,6 +289,10 @@ public final class StreamAdmin {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // One (large) batch in flight per broker: when a batch to a just-created partition fails with
+        // NOT_LEADER_OR_FOLLOWER, Kafka's idempotent producer otherwise retries the batches behind it with
+        // OUT_OF_ORDER_SEQUENCE until they expire (seen with 4.4.0 right after creating the topic).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         p.putAll(common);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

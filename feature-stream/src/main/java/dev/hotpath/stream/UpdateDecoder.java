@@ -20,7 +20,12 @@ import java.util.Locale;
  * {@link #detail()} message, never thrown.
  */
 final class UpdateDecoder {
+    /**
+     * Jackson's fast float parser (FastDoubleParser, inside jackson-core) is correctly rounded like
+     * {@code Float.parseFloat} and several times faster on the 9-digit numbers {@code Float.toString} writes.
+     */
     private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(1000)
                     .maxStringLength(1 << 20).build())
             .build();

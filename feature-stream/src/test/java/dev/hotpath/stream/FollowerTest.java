@@ -4,21 +4,14 @@ import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
 import dev.hotpath.cache.ReadStatus;
 import dev.hotpath.cache.ReaderOptions;
-import dev.hotpath.stream.testing.EmbeddedKafkaBroker;
-import dev.hotpath.stream.testing.SharedBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -37,24 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A follower in this JVM on a real broker: merging, event-time ordering, tombstones, poison records, positions and
  * resuming, partition subsets. Every expected value is written out by hand from the records the test sends.
  */
-class FollowerTest {
-    private static final Duration WAIT = Duration.ofSeconds(90);
-    private static EmbeddedKafkaBroker broker;
-    private static KafkaProducer<byte[], byte[]> producer;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = SharedBroker.get();
-        producer = StreamFixtures.producer(broker);
-    }
-
-    @AfterAll
-    static void closeProducer() {
-        producer.close();
-    }
+class FollowerTest extends BrokerTest {
 
     private static final ReaderOptions MANUAL = ReaderOptions.builder().refreshInterval(Duration.ZERO).build();
 

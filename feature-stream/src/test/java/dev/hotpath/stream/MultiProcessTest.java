@@ -6,15 +6,9 @@ import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
 import dev.hotpath.cache.ReadStatus;
 import dev.hotpath.cache.ReaderOptions;
-import dev.hotpath.stream.testing.EmbeddedKafkaBroker;
-import dev.hotpath.stream.testing.SharedBroker;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,24 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Followers and readers in separate JVMs: a bootstrap while another process reads the old generation, and a
  * follower process killed with SIGKILL in the middle of the stream.
  */
-class MultiProcessTest {
-    private static final Duration WAIT = Duration.ofSeconds(180);
-    private static EmbeddedKafkaBroker broker;
-    private static KafkaProducer<byte[], byte[]> producer;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = SharedBroker.get();
-        producer = StreamFixtures.producer(broker);
-    }
-
-    @AfterAll
-    static void closeProducer() {
-        producer.close();
-    }
+class MultiProcessTest extends BrokerTest {
 
     private Path writeDefinition(FeatureView view) throws Exception {
         Path def = dir.resolve("view-" + view.fingerprintHex() + ".json");
@@ -93,7 +70,7 @@ class MultiProcessTest {
             acks.add(producer.send(new ProducerRecord<>(topic, enc.key("e" + k), value)));
         }
         for (Future<RecordMetadata> a : acks) {
-            a.get(60, TimeUnit.SECONDS);
+            a.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
         try (ChildJvm reader = ChildJvm.start(dir, ChildJvm.chronicleJvmOptions(), ReaderChildMain.class,
                 dir.toString(), writeDefinition(card).toString(), Integer.toString(n))) {
@@ -111,7 +88,7 @@ class MultiProcessTest {
                 assertTrue(stats.contains(" torn=0 "), stats);
                 assertTrue(stats.contains(" mixed=0 "), "never back to the old generation: " + stats);
                 assertTrue(stats.contains(" missing=0 "), "never a half-built generation: " + stats);
-                assertTrue(!stats.contains(" v1=0 ") && !stats.endsWith(" v2=0"), "read both generations: " + stats);
+                assertTrue(!stats.contains(" v1=0 ") && !stats.contains(" v2=0 "), "read both generations: " + stats);
                 assertEquals(0, reader.awaitExit(60, TimeUnit.SECONDS));
             }
         }
@@ -181,7 +158,8 @@ class MultiProcessTest {
             }
             for (int i = 0; i < acks.size(); i++) {
                 Object[] p = pending.get(i);
-                sent.add(new Sent((String) p[0], acks.get(i).get(60, TimeUnit.SECONDS), (Long) p[1], (float[]) p[2],
+                sent.add(new Sent((String) p[0], acks.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS), (Long) p[1],
+                        (float[]) p[2],
                         (Long) p[3], (Boolean) p[4]));
             }
             acks.clear();

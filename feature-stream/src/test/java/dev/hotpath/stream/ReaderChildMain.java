@@ -14,8 +14,10 @@ import java.time.Duration;
  * {@code e0 .. e(n-1)} round and round and checks every vector. Entity k at version v holds
  * {@code [k * 10 + v, k * 10 + v + 0.5, -(k * 10 + v)]}; a vector mixing two versions is torn; a version-1 vector
  * after a version-2 one means the reader went back to the old generation ("mixed"); anything not PRESENT means it
- * saw a half-built view. Prints {@code READY} once it has read every entity, then
- * {@code STATS reads= torn= mixed= missing= v1= v2=} when {@code <dir>/stop-reader} appears.
+ * saw a half-built view. Reads have a 1 s lock budget: on a loaded box a writer (the follower's heartbeat) can be
+ * descheduled while it holds a segment lock for longer than the default 200 µs, which is not what this checks.
+ * Prints {@code READY} once it has read every entity, then
+ * {@code STATS reads= torn= mixed= missing= v1= v2= statuses=...} when {@code <dir>/stop-reader} appears.
  *
  * <p>Arguments: {@code dir viewDefinition.json entities}.
  */
@@ -34,11 +36,13 @@ public final class ReaderChildMain {
         long v1 = 0;
         long v2 = 0;
         boolean sawV2 = false;
+        long[] statuses = new long[ReadStatus.values().length];
         float[] row = new float[view.dimension()];
         StringBuilder id = new StringBuilder();
         Path stop = dir.resolve("stop-reader");
         try (FeatureReader r = FeatureReader.open(dir, view,
-                ReaderOptions.builder().refreshInterval(Duration.ofMillis(10)).build())) {
+                ReaderOptions.builder().refreshInterval(Duration.ofMillis(10)).readLockTimeout(Duration.ofSeconds(1))
+                        .build())) {
             for (long pass = 0; ; pass++) {
                 for (int k = 0; k < n; k++) {
                     id.setLength(0);
@@ -47,6 +51,7 @@ public final class ReaderChildMain {
                     reads++;
                     if (s != ReadStatus.PRESENT) {
                         missing++;
+                        statuses[s.ordinal()]++;
                         continue;
                     }
                     float base = row[0];
@@ -74,6 +79,6 @@ public final class ReaderChildMain {
             }
         }
         System.out.println("STATS reads=" + reads + " torn=" + torn + " mixed=" + mixed + " missing=" + missing
-                + " v1=" + v1 + " v2=" + v2);
+                + " v1=" + v1 + " v2=" + v2 + " statuses=" + java.util.Arrays.toString(statuses));
     }
 }

@@ -4,15 +4,8 @@ import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
 import dev.hotpath.cache.ReadStatus;
 import dev.hotpath.cache.ReaderOptions;
-import dev.hotpath.stream.testing.EmbeddedKafkaBroker;
-import dev.hotpath.stream.testing.SharedBroker;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -28,24 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SCHEMA_MISMATCH (with its defaults) until the follower, given the new definition, has built and published a new
  * generation; then it reads the new features and a model pinned to the old definition reads SCHEMA_MISMATCH.
  */
-class SchemaChangeTest {
-    private static final Duration WAIT = Duration.ofSeconds(180);
-    private static EmbeddedKafkaBroker broker;
-    private static KafkaProducer<byte[], byte[]> producer;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = SharedBroker.get();
-        producer = StreamFixtures.producer(broker);
-    }
-
-    @AfterAll
-    static void closeProducer() {
-        producer.close();
-    }
+class SchemaChangeTest extends BrokerTest {
 
     private static byte[] binary(FeatureView view, long t, float... values) {
         FeatureUpdates enc = FeatureUpdates.forView(view);

@@ -4,13 +4,7 @@ import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
 import dev.hotpath.cache.ReadStatus;
 import dev.hotpath.cache.ReaderOptions;
-import dev.hotpath.stream.testing.EmbeddedKafkaBroker;
-import dev.hotpath.stream.testing.SharedBroker;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,25 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Where a follower starts: a CSV snapshot plus the offsets it was taken at, the topic's end, an explicit rebuild. */
-class StartPositionTest {
-    private static final Duration WAIT = Duration.ofSeconds(180);
+class StartPositionTest extends BrokerTest {
     private static final ReaderOptions MANUAL = ReaderOptions.builder().refreshInterval(Duration.ZERO).build();
-    private static EmbeddedKafkaBroker broker;
-    private static KafkaProducer<byte[], byte[]> producer;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = SharedBroker.get();
-        producer = StreamFixtures.producer(broker);
-    }
-
-    @AfterAll
-    static void closeProducer() {
-        producer.close();
-    }
 
     @Test
     void shouldBootstrapFromASnapshotAndCatchUpFromItsOffsetsBeforePublishing() throws Exception {

@@ -73,6 +73,9 @@ final class StreamFixtures {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // One batch in flight: when the first batch to a just-created partition fails with NOT_LEADER_OR_FOLLOWER,
+        // Kafka's idempotent producer otherwise loops on OUT_OF_ORDER_SEQUENCE for the batches sent behind it.
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return new KafkaProducer<>(p);
@@ -90,7 +93,7 @@ final class StreamFixtures {
 
     static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
         try {
-            return producer.send(record).get(60, TimeUnit.SECONDS);
+            return producer.send(record).get(180, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);

@@ -4,18 +4,11 @@ import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
 import dev.hotpath.cache.ReadStatus;
 import dev.hotpath.cache.ReaderOptions;
-import dev.hotpath.stream.testing.EmbeddedKafkaBroker;
-import dev.hotpath.stream.testing.SharedBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,24 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * applied. The follower says so and re-bootstraps into a new generation; with re-bootstrap off it fails and readers
  * keep the last state.
  */
-class TopicResetTest {
-    private static final Duration WAIT = Duration.ofSeconds(180);
-    private static EmbeddedKafkaBroker broker;
-    private static KafkaProducer<byte[], byte[]> producer;
-
-    @TempDir
-    Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = SharedBroker.get();
-        producer = StreamFixtures.producer(broker);
-    }
-
-    @AfterAll
-    static void closeProducer() {
-        producer.close();
-    }
+class TopicResetTest extends BrokerTest {
 
     private ReadStatus read(FeatureReader r, String id, float[] row) {
         r.refresh();

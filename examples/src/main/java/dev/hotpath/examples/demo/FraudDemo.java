@@ -3,11 +3,9 @@ package dev.hotpath.examples.demo;
 import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.formats.ModelLoader;
 import dev.hotpath.scoring.Model;
-import dev.hotpath.scoring.scorer.EntityKey;
 import dev.hotpath.scoring.scorer.FeatureStatus;
 import dev.hotpath.scoring.scorer.GoldenRows;
 import dev.hotpath.scoring.scorer.MetricsSnapshot;
-import dev.hotpath.scoring.scorer.RequestField;
 import dev.hotpath.scoring.scorer.ScoreRequest;
 import dev.hotpath.scoring.scorer.ScoreResult;
 import dev.hotpath.scoring.scorer.Scorer;
@@ -292,13 +290,6 @@ public final class FraudDemo {
 
     private int runService(Scorer scorer, PaymentStream stream, float[] request, ShadowEvaluator shadows)
             throws Exception {
-        EntityKey card = scorer.entityKey("card");
-        EntityKey merchant = scorer.entityKey("merchant");
-        int nRequest = FeatureAggregates.REQUEST_FEATURES.size();
-        RequestField[] fields = new RequestField[nRequest];
-        for (int j = 0; j < nRequest; j++) {
-            fields[j] = scorer.requestField(FeatureAggregates.REQUEST_FEATURES.get(j));
-        }
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         long[] allocated = new long[threads];
@@ -315,8 +306,7 @@ public final class FraudDemo {
             Thread w = new Thread(() -> {
                 ScoreRequest req = scorer.newRequest();
                 ScoreResult res = scorer.newResult();
-                StringBuilder cardId = new StringBuilder(32);
-                StringBuilder merchantId = new StringBuilder(32);
+                PaymentRequests requests = new PaymentRequests(scorer, stream, history, request);
                 long[] perVersion = new long[8];
                 long before = mx.getCurrentThreadAllocatedBytes();
                 long n = 0;
@@ -328,14 +318,7 @@ public final class FraudDemo {
                             LockSupport.parkNanos(wait);
                         }
                     }
-                    int i = history + k;
-                    req.clear().requestId(i)
-                            .entity(card, FeaturePipelineMain.cardId(cardId, stream.card[i]))
-                            .entity(merchant, FeaturePipelineMain.merchantId(merchantId, stream.merchant[i]));
-                    for (int j = 0; j < nRequest; j++) {
-                        req.set(fields[j], request[k * nRequest + j]);
-                    }
-                    scorer.score(req, res);
+                    scorer.score(requests.fill(req, k), res);
                     if (res.hasFlag(ScoreResult.FALLBACK)) {
                         failed.incrementAndGet();
                     }

@@ -4,10 +4,8 @@ import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
 import dev.hotpath.formats.ModelLoader;
 import dev.hotpath.scoring.Model;
-import dev.hotpath.scoring.scorer.EntityKey;
 import dev.hotpath.scoring.scorer.FeatureStatus;
 import dev.hotpath.scoring.scorer.MetricsSnapshot;
-import dev.hotpath.scoring.scorer.RequestField;
 import dev.hotpath.scoring.scorer.ScoreRequest;
 import dev.hotpath.scoring.scorer.ScoreResult;
 import dev.hotpath.scoring.scorer.Scorer;
@@ -157,17 +155,9 @@ public final class ScoringHostMain {
 
     private static Score score(Scorer scorer, PaymentStream stream, int history, int live, float[] request,
                                double rate, int share, int shares) {
-        EntityKey card = scorer.entityKey("card");
-        EntityKey merchant = scorer.entityKey("merchant");
-        int nRequest = FeatureAggregates.REQUEST_FEATURES.size();
-        RequestField[] fields = new RequestField[nRequest];
-        for (int j = 0; j < nRequest; j++) {
-            fields[j] = scorer.requestField(FeatureAggregates.REQUEST_FEATURES.get(j));
-        }
         ScoreRequest req = scorer.newRequest();
         ScoreResult res = scorer.newResult();
-        StringBuilder cardId = new StringBuilder(32);
-        StringBuilder merchantId = new StringBuilder(32);
+        PaymentRequests requests = new PaymentRequests(scorer, stream, history, request);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Score out = new Score();
         scorer.metrics();
@@ -180,14 +170,7 @@ public final class ScoringHostMain {
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            int i = history + k;
-            req.clear().requestId(i)
-                    .entity(card, FeaturePipelineMain.cardId(cardId, stream.card[i]))
-                    .entity(merchant, FeaturePipelineMain.merchantId(merchantId, stream.merchant[i]));
-            for (int j = 0; j < nRequest; j++) {
-                req.set(fields[j], request[k * nRequest + j]);
-            }
-            scorer.score(req, res);
+            scorer.score(requests.fill(req, k), res);
             if (res.hasFlag(ScoreResult.FALLBACK)) {
                 out.failed++;
             }

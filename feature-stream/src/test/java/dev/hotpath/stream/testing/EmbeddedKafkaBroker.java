@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -252,9 +251,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
-                // A restart after SIGKILL waits for the dead incarnation's session to expire (9 s by default).
-                "broker.session.timeout.ms=3000",
-                "broker.heartbeat.interval.ms=500",
+                // Kafka's default broker session (9 s) is kept on purpose: with a shorter one, a broker starved of CPU on a
+                // loaded box missed its own controller's heartbeat deadline, got fenced and stopped leading its partitions.
                 "num.network.threads=2",
                 "num.io.threads=2",
                 "background.threads=2",
@@ -372,7 +370,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Path props = Path.of(args[0]);
         Path clusterIdFile = Path.of(args[1]);
         if (!Files.exists(clusterIdFile)) {
-            String clusterId = kafkaUuid();
+            // Kafka's own generator: base64url, and never starting with '-' (which the tool would take for an option).
+            String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
             PrintStream out = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
             int rc = kafka.tools.StorageTool.execute(new String[] {"format", "-t", clusterId, "-c",
                 props.toString(), "--ignore-formatted"}, out);
@@ -385,11 +384,4 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         kafka.Kafka.main(new String[] {props.toString()});
     }
 
-    /** A random Kafka cluster id (a base64url UUID without padding, as {@code kafka-storage random-uuid} prints). */
-    private static String kafkaUuid() {
-        UUID u = UUID.randomUUID();
-        byte[] b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
-                .putLong(u.getLeastSignificantBits()).array();
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
 }
