@@ -59,10 +59,15 @@ class CacheStreamCommandTest {
             assertEquals(ExitCodes.OK, got.exitCode(), got.err());
             assertTrue(got.out().contains("\"PRESENT\"") && got.out().contains("42.5"), got.out());
 
+            // The follower stores its status every second: wait for the stored one to say LIVE too.
             CliRunner.Result stats = CliRunner.runReal("cache", "stats", "--dir", views.toString());
+            while (!stats.out().contains("\"state\" : \"LIVE\"")) {
+                assertTrue(System.nanoTime() < deadline, stats.out());
+                Thread.sleep(100);
+                stats = CliRunner.runReal("cache", "stats", "--dir", views.toString());
+            }
             assertEquals(ExitCodes.OK, stats.exitCode(), stats.err());
             assertTrue(stats.out().contains("\"followers\""), stats.out());
-            assertTrue(stats.out().contains("\"state\" : \"LIVE\""), stats.out());
             assertTrue(stats.out().contains("\"statusAgeMillis\""), stats.out());
 
             assertEquals(143, follow.terminate(60, TimeUnit.SECONDS), "SIGTERM: exit 128 + 15 after the hooks ran");

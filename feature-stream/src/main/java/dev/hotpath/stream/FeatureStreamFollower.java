@@ -869,6 +869,8 @@ public final class FeatureStreamFollower implements AutoCloseable {
         w.publish();
         writer = w;
         stats.generation(w.generation());
+        // Published: from now on the follower follows the topic into it (the stored status says so too).
+        stats.phase(FollowerState.CATCHING_UP);
         storePositions(true);
     }
 
