@@ -398,7 +398,7 @@ public final class FeatureStreamFollower implements AutoCloseable {
     private void shutdown() {
         try {
             if (writer != null && writer.isPublished() && stored != null) {
-                storePositions(true);
+                storePositions();
             } else {
                 writeStatus();
             }
@@ -578,7 +578,7 @@ public final class FeatureStreamFollower implements AutoCloseable {
         seekValidated(from, true);
         LOG.info("view {}: resuming generation {} from topic {} at stored positions {}", view.name(),
                 writer.generation(), opts.topic(), cp.positions);
-        storePositions(true);
+        storePositions(FollowerState.CATCHING_UP);
     }
 
     /**
@@ -694,7 +694,7 @@ public final class FeatureStreamFollower implements AutoCloseable {
             from.put(tp.partition(), end.get(tp));
         }
         seekValidated(from, false);
-        storePositions(true);
+        storePositions(FollowerState.CATCHING_UP);
     }
 
     private void adoptPublishedAt(Map<Integer, Long> offsets) {
@@ -707,7 +707,7 @@ public final class FeatureStreamFollower implements AutoCloseable {
         seekValidatedExplicit(offsets);
         LOG.info("view {}: following topic {} into published generation {} from offsets {}", view.name(),
                 opts.topic(), writer.generation(), offsets);
-        storePositions(true);
+        storePositions(FollowerState.CATCHING_UP);
     }
 
     private void seekValidatedExplicit(Map<Integer, Long> offsets) {
@@ -759,8 +759,7 @@ public final class FeatureStreamFollower implements AutoCloseable {
                 if (applied < 0) {
                     return;
                 }
-                publish(w);
-                stats.bootstrapped((System.nanoTime() - started) / 1_000_000, applied);
+                publish(w, started, applied);
                 LOG.info("view {}: published generation {} bootstrapped from {} records of topic {} in {} ms",
                         view.name(), w.generation(), applied, opts.topic(), (System.nanoTime() - started) / 1_000_000);
                 done = true;
@@ -807,8 +806,7 @@ public final class FeatureStreamFollower implements AutoCloseable {
             if (applied < 0) {
                 return;
             }
-            publish(w);
-            stats.bootstrapped((System.nanoTime() - started) / 1_000_000, applied);
+            publish(w, started, applied);
             LOG.info("view {}: published generation {} from snapshot {} plus {} records of topic {}", view.name(),
                     w.generation(), csv, applied, opts.topic());
             done = true;
@@ -864,14 +862,19 @@ public final class FeatureStreamFollower implements AutoCloseable {
         }
     }
 
-    private void publish(FeatureWriter w) {
+    /**
+     * Publishes a bootstrapped generation and its positions. Order matters to whoever watches: the counters first,
+     * then the positions file (whose status already says the follower follows), and the state last, so a caller who
+     * sees the follower following finds the file and the counters up to date.
+     */
+    private void publish(FeatureWriter w, long startedNanos, long records) {
         w.setWatermark(newestEventTime == Long.MIN_VALUE ? 0 : newestEventTime);
         w.publish();
         writer = w;
         stats.generation(w.generation());
-        // Published: from now on the follower follows the topic into it (the stored status says so too).
+        stats.bootstrapped((System.nanoTime() - startedNanos) / 1_000_000, records);
+        storePositions(FollowerState.CATCHING_UP);
         stats.phase(FollowerState.CATCHING_UP);
-        storePositions(true);
     }
 
     // ------------------------------------------------------------------------------------------ tailing
@@ -911,7 +914,7 @@ public final class FeatureStreamFollower implements AutoCloseable {
                 return null;
             }
             if (positionsChanged && System.nanoTime() - lastStoreNanos >= opts.positionStoreIntervalNanos()) {
-                storePositions(false);
+                storePositions();
             } else {
                 writeStatusIfDue();
             }
@@ -928,7 +931,7 @@ public final class FeatureStreamFollower implements AutoCloseable {
         seekValidated(keep, true);
         LOG.info("view {}: topic {} now has {} partitions; following them all", view.name(), opts.topic(),
                 tps.length);
-        storePositions(true);
+        storePositions();
     }
 
     /**
@@ -1044,7 +1047,13 @@ public final class FeatureStreamFollower implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ positions
 
-    private void storePositions(boolean force) {
+    /** Stores the applied positions with the current status. */
+    private void storePositions() {
+        storePositions(stats.phase());
+    }
+
+    /** Stores the applied positions, reporting the follower in {@code phase}. */
+    private void storePositions(FollowerState phase) {
         if (writer == null || !writer.isPublished()) {
             return;
         }
@@ -1062,20 +1071,17 @@ public final class FeatureStreamFollower implements AutoCloseable {
         }
         FollowerCheckpoint cp = new FollowerCheckpoint(view.name(), view.fingerprintHex(), writer.generation(),
                 opts.topic(), currentTopicId, positions);
-        FollowerCheckpoint.write(dir, view.name(), cp, stats);
+        FollowerCheckpoint.write(dir, view.name(), cp, stats, phase);
         stored = cp;
         positionsChanged = false;
         lastStoreNanos = System.nanoTime();
         lastStatusNanos = lastStoreNanos;
-        if (force) {
-            LOG.debug("view {}: stored positions {}", view.name(), positions);
-        }
     }
 
     private void writeStatusIfDue() {
         if (System.nanoTime() - lastStatusNanos >= STATUS_INTERVAL_NANOS) {
             if (writer != null && writer.isPublished() && positionsChanged) {
-                storePositions(false);
+                storePositions();
             } else {
                 writeStatus();
             }

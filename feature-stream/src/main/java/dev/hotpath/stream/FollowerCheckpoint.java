@@ -188,6 +188,11 @@ final class FollowerCheckpoint {
      * the follower's current status.
      */
     static void write(Path dir, String view, FollowerCheckpoint keep, FollowerStats status) {
+        write(dir, view, keep, status, status.phase());
+    }
+
+    /** {@link #write(Path, String, FollowerCheckpoint, FollowerStats)} reporting the follower in phase {@code phase}. */
+    static void write(Path dir, String view, FollowerCheckpoint keep, FollowerStats status, FollowerState phase) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(w)) {
             g.useDefaultPrettyPrinter();
@@ -208,7 +213,7 @@ final class FollowerCheckpoint {
             g.writeNumberField("storedAtMillis", status.now());
             g.writeNumberField("pid", ProcessHandle.current().pid());
             g.writeFieldName("status");
-            status.writeJson(g);
+            status.writeJson(g, phase);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -77,7 +77,11 @@ public final class FollowerStats {
      *         {@link FollowerState#CATCHING_UP}
      */
     public FollowerState state() {
-        FollowerState p = phase;
+        return stateIn(phase);
+    }
+
+    /** The state reported in {@code p}: a following follower is LIVE or CATCHING_UP by its freshness lag. */
+    private FollowerState stateIn(FollowerState p) {
         if (p != FollowerState.CATCHING_UP) {
             return p;
         }
@@ -428,10 +432,15 @@ public final class FollowerStats {
     }
 
     void writeJson(JsonGenerator g) throws IOException {
+        writeJson(g, phase);
+    }
+
+    /** Writes the stats as they are, but in phase {@code p} (about to be entered). */
+    void writeJson(JsonGenerator g, FollowerState p) throws IOException {
         g.writeStartObject();
         g.writeStringField("view", viewName);
         g.writeStringField("topic", topic);
-        g.writeStringField("state", state().name());
+        g.writeStringField("state", stateIn(p).name());
         g.writeNumberField("generation", generation);
         g.writeNumberField("recordsBehind", recordsBehind());
         g.writeNumberField("freshnessLagMillis", freshnessLagMillis());
