@@ -7,6 +7,7 @@ import dev.hotpath.stream.FollowerOptions;
 import dev.hotpath.stream.StartPosition;
 import dev.hotpath.stream.StreamAdmin;
 import dev.hotpath.stream.UpdateFormat;
+import dev.hotpath.shadow.report.ExitCodes;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotpath.cache.ChildJvm;
+import dev.hotpath.shadow.report.ExitCodes;
 import dev.hotpath.stream.testing.EmbeddedKafkaBroker;
 import dev.hotpath.stream.testing.SharedBroker;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,14 +40,14 @@ class CsvLoadUnpublishedTest {
             w.merge("c3", 1700000000010L, new float[] {7, 8}, 0, null);
             r.refresh();
             assertEquals(1, r.generation());
-            assertEquals(ReadStatus.NOT_FOUND, r.read("c1", dst, 0));
+            assertEquals(FeatureStatus.NOT_FOUND, r.read("c1", dst, 0));
 
             w.publish();
             r.refresh();
             assertEquals(2, r.generation());
-            assertEquals(ReadStatus.PRESENT, r.read("c2", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("c2", dst, 0));
             assertArrayEquals(new float[] {3, 4}, dst);
-            assertEquals(ReadStatus.PRESENT, r.read("c3", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("c3", dst, 0));
             assertEquals(1700000000000L, r.lookup("c1").eventTimeMillis());
         }
     }

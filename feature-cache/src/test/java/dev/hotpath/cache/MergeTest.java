@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class MergeTest {
     }
 
     private float[] read(String id) {
-        assertEquals(ReadStatus.PRESENT, stringReader.read(id, row, 0), id);
+        assertEquals(FeatureStatus.PRESENT, stringReader.read(id, row, 0), id);
         return row.clone();
     }
 
@@ -113,7 +114,7 @@ class MergeTest {
         assertEquals(MergeOutcome.INSERTED, longs.merge(42L, T, new float[] {1, 2, 3, 4}, 0, null));
         assertEquals(MergeOutcome.UPDATED, longs.merge("42", T + 1, new float[] {0, 0, 9, 0}, 0, new long[] {4}));
         assertEquals(MergeOutcome.SKIPPED_OLDER, longs.merge(42L, T, new float[] {0, 0, 0, 0}, 0, null));
-        assertEquals(ReadStatus.PRESENT, longReader.read(42L, row, 0));
+        assertEquals(FeatureStatus.PRESENT, longReader.read(42L, row, 0));
         assertArrayEquals(new float[] {1, 2, 9, 4}, row);
     }
 

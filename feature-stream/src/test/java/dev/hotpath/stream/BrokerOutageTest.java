@@ -2,7 +2,7 @@ package dev.hotpath.stream;
 
 import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
-import dev.hotpath.cache.ReadStatus;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import dev.hotpath.cache.ReaderOptions;
 import dev.hotpath.stream.testing.EmbeddedKafkaBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -52,7 +52,7 @@ class BrokerOutageTest {
                 try (FeatureReader r = FeatureReader.open(dir, card,
                         ReaderOptions.builder().refreshInterval(Duration.ofMillis(20)).build())) {
                     float[] row = new float[3];
-                    assertEquals(ReadStatus.PRESENT, r.read("e7", row, 0));
+                    assertEquals(FeatureStatus.PRESENT, r.read("e7", row, 0));
                     assertArrayEquals(new float[] {7, 1, 1}, row);
 
                     broker.kill();
@@ -64,7 +64,7 @@ class BrokerOutageTest {
                             () -> f.stats().freshnessLagMillis() > lag + 1_000, () -> f.stats().toJson());
                     StreamFixtures.await("failed probes to be counted", WAIT, () -> f.stats().errors() > 0,
                             () -> f.stats().toJson());
-                    assertEquals(ReadStatus.PRESENT, r.read("e7", row, 0), "readers keep the last state");
+                    assertEquals(FeatureStatus.PRESENT, r.read("e7", row, 0), "readers keep the last state");
                     assertArrayEquals(new float[] {7, 1, 1}, row);
 
                     broker.restart();
@@ -76,7 +76,7 @@ class BrokerOutageTest {
                     }
                     StreamFixtures.awaitCaughtUp(f, broker, topic, WAIT);
                     for (int k = 0; k < 500; k++) {
-                        assertEquals(ReadStatus.PRESENT, r.read("e" + k, row, 0));
+                        assertEquals(FeatureStatus.PRESENT, r.read("e" + k, row, 0));
                         assertArrayEquals(new float[] {k, 2, 1}, row, "e" + k);
                     }
                     assertEquals(1, f.stats().bootstraps(), "resumed after the outage, no rebuild");

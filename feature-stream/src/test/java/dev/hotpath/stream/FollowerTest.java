@@ -2,7 +2,7 @@ package dev.hotpath.stream;
 
 import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
-import dev.hotpath.cache.ReadStatus;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import dev.hotpath.cache.ReaderOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,7 +34,7 @@ class FollowerTest extends BrokerTest {
 
     private static final ReaderOptions MANUAL = ReaderOptions.builder().refreshInterval(Duration.ZERO).build();
 
-    private float[] read(FeatureView view, String id, ReadStatus expected) {
+    private float[] read(FeatureView view, String id, FeatureStatus expected) {
         try (FeatureReader r = FeatureReader.open(dir, view, MANUAL)) {
             float[] row = new float[view.dimension()];
             assertEquals(expected, r.read(id, row, 0), id);
@@ -56,8 +56,8 @@ class FollowerTest extends BrokerTest {
         try (FeatureStreamFollower f = FeatureStreamFollower.start(dir, card,
                 StreamFixtures.options(broker, topic).build())) {
             StreamFixtures.awaitCaughtUp(f, broker, topic, WAIT);
-            assertArrayEquals(new float[] {1, 20, 30}, read(card, "c1", ReadStatus.PRESENT));
-            float[] c2 = read(card, "c2", ReadStatus.PRESENT);
+            assertArrayEquals(new float[] {1, 20, 30}, read(card, "c1", FeatureStatus.PRESENT));
+            float[] c2 = read(card, "c2", FeatureStatus.PRESENT);
             assertEquals(7f, c2[0]);
             assertTrue(Float.isNaN(c2[1]) && Float.isNaN(c2[2]), "features a new entity's update lacks are missing");
             assertEquals(4, f.stats().applied());
@@ -82,8 +82,8 @@ class FollowerTest extends BrokerTest {
         try (FeatureStreamFollower f = FeatureStreamFollower.start(dir, card,
                 StreamFixtures.options(broker, topic).build())) {
             StreamFixtures.awaitCaughtUp(f, broker, topic, WAIT);
-            assertArrayEquals(new float[] {3, 3, 3}, read(card, "k", ReadStatus.PRESENT));
-            assertArrayEquals(new float[] {5, 5, 5}, read(card, "x", ReadStatus.PRESENT));
+            assertArrayEquals(new float[] {3, 3, 3}, read(card, "k", FeatureStatus.PRESENT));
+            assertArrayEquals(new float[] {5, 5, 5}, read(card, "x", FeatureStatus.PRESENT));
             assertEquals(6, f.stats().applied() + f.stats().skippedOlder());
             assertTrue(f.stats().skippedOlder() >= 2, "k's two older updates are dropped: " + f.stats().toJson());
         }
@@ -100,13 +100,13 @@ class FollowerTest extends BrokerTest {
         try (FeatureStreamFollower f = FeatureStreamFollower.start(dir, card,
                 StreamFixtures.options(broker, topic).build())) {
             StreamFixtures.awaitCaughtUp(f, broker, topic, WAIT);
-            read(card, "gone", ReadStatus.NOT_FOUND);
-            assertArrayEquals(new float[] {2, 2, 2}, read(card, "kept", ReadStatus.PRESENT));
+            read(card, "gone", FeatureStatus.NOT_FOUND);
+            assertArrayEquals(new float[] {2, 2, 2}, read(card, "kept", FeatureStatus.PRESENT));
             assertEquals(1, f.stats().deleted(), "a tombstone of an absent entity deletes nothing");
             // Re-created after the tombstone, by an update of any event time.
             send(producer, topic, null, utf8("gone"), json(T0 - 1000, "a", 9, "b", 9, "c", 9));
             StreamFixtures.awaitCaughtUp(f, broker, topic, WAIT);
-            assertArrayEquals(new float[] {9, 9, 9}, read(card, "gone", ReadStatus.PRESENT));
+            assertArrayEquals(new float[] {9, 9, 9}, read(card, "gone", FeatureStatus.PRESENT));
         }
     }
 
@@ -156,13 +156,13 @@ class FollowerTest extends BrokerTest {
             assertEquals(4, f.stats().applied());
             try (FeatureReader r = FeatureReader.open(dir, merchant, MANUAL)) {
                 float[] row = new float[2];
-                assertEquals(ReadStatus.PRESENT, r.read(1L, row, 0));
+                assertEquals(FeatureStatus.PRESENT, r.read(1L, row, 0));
                 assertArrayEquals(new float[] {1, 2}, row);
-                assertEquals(ReadStatus.PRESENT, r.read(2L, row, 0));
+                assertEquals(FeatureStatus.PRESENT, r.read(2L, row, 0));
                 assertArrayEquals(new float[] {5, 6}, row);
-                assertEquals(ReadStatus.PRESENT, r.read(3L, row, 0));
+                assertEquals(FeatureStatus.PRESENT, r.read(3L, row, 0));
                 assertArrayEquals(new float[] {3, 3}, row);
-                assertEquals(ReadStatus.PRESENT, r.read(12345678L, row, 0), "decimal key by header");
+                assertEquals(FeatureStatus.PRESENT, r.read(12345678L, row, 0), "decimal key by header");
             }
             StreamFixtures.await("every rejected record in the dead-letter topic", WAIT,
                     () -> f.stats().deadLettered() == 9, () -> f.stats().toJson());
@@ -211,8 +211,8 @@ class FollowerTest extends BrokerTest {
             assertEquals(0, f.stats().bootstraps(), "a restart resumes: " + f.stats().toJson());
             assertEquals(generation, f.stats().generation());
             assertEquals(10, f.stats().applied(), "only the records after the stored positions are read");
-            assertArrayEquals(new float[] {39, 39, 39}, read(card, "e39", ReadStatus.PRESENT));
-            assertArrayEquals(new float[] {0, 0, 0}, read(card, "e0", ReadStatus.PRESENT));
+            assertArrayEquals(new float[] {39, 39, 39}, read(card, "e39", FeatureStatus.PRESENT));
+            assertArrayEquals(new float[] {0, 0, 0}, read(card, "e0", FeatureStatus.PRESENT));
             assertEquals(0, f.stats().recordsBehind());
             assertTrue(f.stats().freshnessLagMillis() >= 0 && f.stats().freshnessLagMillis() < 5_000);
             assertTrue(f.stats().eventTimeLagMillis() >= 59_000, "newest event time is T0 + 39 ms");
@@ -249,7 +249,7 @@ class FollowerTest extends BrokerTest {
             assertEquals(2, f.stats().partitionCount());
             for (int i = 0; i < 40; i++) {
                 boolean mine = partitionOf[i] == 1 || partitionOf[i] == 3;
-                read(card, "id-" + i, mine ? ReadStatus.PRESENT : ReadStatus.NOT_FOUND);
+                read(card, "id-" + i, mine ? FeatureStatus.PRESENT : FeatureStatus.NOT_FOUND);
             }
         }
     }
@@ -285,7 +285,7 @@ class FollowerTest extends BrokerTest {
             send(producer, topic, 1, utf8("p1"), json(T0, "a", 2, "b", 2, "c", 2));
             StreamFixtures.awaitCaughtUp(f, broker, topic, WAIT);
             assertEquals(2, f.stats().partitionCount());
-            assertArrayEquals(new float[] {2, 2, 2}, read(card, "p1", ReadStatus.PRESENT));
+            assertArrayEquals(new float[] {2, 2, 2}, read(card, "p1", FeatureStatus.PRESENT));
             assertEquals(1, f.stats().bootstraps(), "no rebuild for a new partition");
         }
     }

@@ -4,7 +4,7 @@ import dev.hotpath.cache.ChildJvm;
 import dev.hotpath.cache.FeatureCsvLoader;
 import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
-import dev.hotpath.cache.ReadStatus;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import dev.hotpath.cache.ReaderOptions;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -246,14 +246,14 @@ class MultiProcessTest extends BrokerTest {
             int present = 0;
             for (int k = 0; k < 2_000; k++) {
                 String id = "e" + k;
-                ReadStatus s = r.read(id, row, 0);
+                FeatureStatus s = r.read(id, row, 0);
                 float[] want = expected.get(id);
                 if (want == null) {
-                    assertEquals(ReadStatus.NOT_FOUND, s, id);
+                    assertEquals(FeatureStatus.NOT_FOUND, s, id);
                     continue;
                 }
                 present++;
-                assertEquals(ReadStatus.PRESENT, s, id);
+                assertEquals(FeatureStatus.PRESENT, s, id);
                 for (int f = 0; f < 3; f++) {
                     assertEquals(Float.floatToRawIntBits(want[f]), Float.floatToRawIntBits(row[f]),
                             id + " feature " + f + ": want " + Arrays.toString(want) + " got " + Arrays.toString(row));

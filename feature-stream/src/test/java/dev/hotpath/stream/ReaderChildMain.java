@@ -2,7 +2,7 @@ package dev.hotpath.stream;
 
 import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
-import dev.hotpath.cache.ReadStatus;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import dev.hotpath.cache.ReaderOptions;
 
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ public final class ReaderChildMain {
         long v1 = 0;
         long v2 = 0;
         boolean sawV2 = false;
-        long[] statuses = new long[ReadStatus.values().length];
+        long[] statuses = new long[FeatureStatus.values().length];
         float[] row = new float[view.dimension()];
         StringBuilder id = new StringBuilder();
         Path stop = dir.resolve("stop-reader");
@@ -47,9 +47,9 @@ public final class ReaderChildMain {
                 for (int k = 0; k < n; k++) {
                     id.setLength(0);
                     id.append('e').append(k);
-                    ReadStatus s = r.read(id, row, 0);
+                    FeatureStatus s = r.read(id, row, 0);
                     reads++;
-                    if (s != ReadStatus.PRESENT) {
+                    if (s != FeatureStatus.PRESENT) {
                         missing++;
                         statuses[s.ordinal()]++;
                         continue;

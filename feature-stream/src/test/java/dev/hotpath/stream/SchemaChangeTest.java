@@ -2,7 +2,7 @@ package dev.hotpath.stream;
 
 import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
-import dev.hotpath.cache.ReadStatus;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import dev.hotpath.cache.ReaderOptions;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +50,7 @@ class SchemaChangeTest extends BrokerTest {
             StreamFixtures.awaitCaughtUp(f1, broker, topic, WAIT);
             assertEquals(50, f1.stats().rejected(RejectReason.FINGERPRINT_MISMATCH));
             try (FeatureReader newModel = FeatureReader.open(dir, v2, manual)) {
-                assertEquals(ReadStatus.SCHEMA_MISMATCH, newModel.read("e7", row, 0));
+                assertEquals(FeatureStatus.SCHEMA_MISMATCH, newModel.read("e7", row, 0));
                 assertTrue(Float.isNaN(row[0]) && Float.isNaN(row[2]), "the v2 defaults (NaN)");
             }
         }
@@ -65,11 +65,11 @@ class SchemaChangeTest extends BrokerTest {
             while (true) {
                 newModel.refresh();
                 if (newModel.generation() != 2) { // 0 while the published schema is not the pinned one
-                    assertEquals(ReadStatus.SCHEMA_MISMATCH, newModel.read("e7", row, 0));
+                    assertEquals(FeatureStatus.SCHEMA_MISMATCH, newModel.read("e7", row, 0));
                     mismatches++;
                 } else {
                     for (int k = 0; k < 50; k++) {
-                        assertEquals(ReadStatus.PRESENT, newModel.read("e" + k, row, 0), "e" + k);
+                        assertEquals(FeatureStatus.PRESENT, newModel.read("e" + k, row, 0), "e" + k);
                         assertArrayEquals(new float[] {k, 2, k * 3}, row);
                     }
                     break;
@@ -81,11 +81,11 @@ class SchemaChangeTest extends BrokerTest {
             assertEquals(2, newModel.generation());
             StreamFixtures.awaitCaughtUp(f2, broker, topic, WAIT);
             newModel.refresh();
-            assertEquals(ReadStatus.PRESENT, newModel.read("e7", row, 0));
+            assertEquals(FeatureStatus.PRESENT, newModel.read("e7", row, 0));
             assertArrayEquals(new float[] {7, 2, 21}, row);
             assertEquals(50, f2.stats().rejected(RejectReason.FINGERPRINT_MISMATCH), "the v1 updates in the topic");
             oldModel.refresh();
-            assertEquals(ReadStatus.SCHEMA_MISMATCH, oldModel.read("e7", row, 0));
+            assertEquals(FeatureStatus.SCHEMA_MISMATCH, oldModel.read("e7", row, 0));
         }
     }
 

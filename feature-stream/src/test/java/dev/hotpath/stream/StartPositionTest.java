@@ -2,7 +2,7 @@ package dev.hotpath.stream;
 
 import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
-import dev.hotpath.cache.ReadStatus;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import dev.hotpath.cache.ReaderOptions;
 import org.junit.jupiter.api.Test;
 
@@ -46,11 +46,11 @@ class StartPositionTest extends BrokerTest {
             assertEquals(2, f.stats().applied(), "only the records after the snapshot's offsets");
             try (FeatureReader r = FeatureReader.open(dir, card, MANUAL)) {
                 float[] row = new float[3];
-                assertEquals(ReadStatus.PRESENT, r.read("e0", row, 0));
+                assertEquals(FeatureStatus.PRESENT, r.read("e0", row, 0));
                 assertArrayEquals(new float[] {0, 5, 0}, row);
-                assertEquals(ReadStatus.PRESENT, r.read("e3", row, 0));
+                assertEquals(FeatureStatus.PRESENT, r.read("e3", row, 0));
                 assertArrayEquals(new float[] {3, 0, 0}, row);
-                assertEquals(ReadStatus.PRESENT, r.read("e10", row, 0));
+                assertEquals(FeatureStatus.PRESENT, r.read("e10", row, 0));
                 assertEquals(1, r.generation());
             }
             assertEquals(Map.of(0, 12L), FollowerCheckpoint.read(dir, "card").positions);
@@ -77,8 +77,8 @@ class StartPositionTest extends BrokerTest {
             StreamFixtures.awaitCaughtUp(f, broker, topic, WAIT);
             try (FeatureReader r = FeatureReader.open(dir, card, MANUAL)) {
                 float[] row = new float[3];
-                assertEquals(ReadStatus.NOT_FOUND, r.read("before", row, 0));
-                assertEquals(ReadStatus.PRESENT, r.read("after", row, 0));
+                assertEquals(FeatureStatus.NOT_FOUND, r.read("before", row, 0));
+                assertEquals(FeatureStatus.PRESENT, r.read("after", row, 0));
             }
         }
     }

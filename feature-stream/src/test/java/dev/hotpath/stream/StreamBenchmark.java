@@ -3,7 +3,7 @@ package dev.hotpath.stream;
 import dev.hotpath.cache.ChildJvm;
 import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
-import dev.hotpath.cache.ReadStatus;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import dev.hotpath.cache.ReaderOptions;
 import dev.hotpath.cache.WriterOptions;
 import dev.hotpath.stream.testing.EmbeddedKafkaBroker;
@@ -306,7 +306,7 @@ public final class StreamBenchmark {
                         String id = new String(k, StandardCharsets.UTF_8);
                         long deadline = sent + TimeUnit.SECONDS.toNanos(10);
                         while (true) {
-                            if (r.read(id, row, 0) == ReadStatus.PRESENT && row[0] == i) {
+                            if (r.read(id, row, 0) == FeatureStatus.PRESENT && row[0] == i) {
                                 if (i > warmup) {
                                     h.recordValue(System.nanoTime() - sent);
                                 }
@@ -350,7 +350,7 @@ public final class StreamBenchmark {
             try (FeatureReader r = FeatureReader.open(dir, VIEW,
                     ReaderOptions.builder().refreshInterval(Duration.ofMillis(100)).build())) {
                 String last = new String(key(entities - 1), StandardCharsets.UTF_8);
-                await("every entity readable", 600, () -> r.read(last, new float[FEATURES], 0) == ReadStatus.PRESENT);
+                await("every entity readable", 600, () -> r.read(last, new float[FEATURES], 0) == FeatureStatus.PRESENT);
                 Result warm = readPhase(r, entities, 5);
                 Result idle = readPhase(r, entities, seconds);
                 AtomicBoolean stop = new AtomicBoolean();
@@ -450,7 +450,7 @@ public final class StreamBenchmark {
         long x = 0x9E3779B97F4A7C15L;
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long reads = 0;
-        long[] byStatus = new long[ReadStatus.values().length];
+        long[] byStatus = new long[FeatureStatus.values().length];
         long before = mx.getCurrentThreadAllocatedBytes();
         while (true) {
             for (int k = 0; k < 1024; k++) {
@@ -459,7 +459,7 @@ public final class StreamBenchmark {
                 x ^= x << 17;
                 StringBuilder id = ids[(int) ((x >>> 1) % entities)];
                 long t = System.nanoTime();
-                ReadStatus s = r.read(id, row, 0);
+                FeatureStatus s = r.read(id, row, 0);
                 h.recordValue(System.nanoTime() - t);
                 byStatus[s.ordinal()]++;
             }
@@ -470,8 +470,8 @@ public final class StreamBenchmark {
         }
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
         StringBuilder other = new StringBuilder();
-        for (ReadStatus st : ReadStatus.values()) {
-            if (st != ReadStatus.PRESENT && byStatus[st.ordinal()] > 0) {
+        for (FeatureStatus st : FeatureStatus.values()) {
+            if (st != FeatureStatus.PRESENT && byStatus[st.ordinal()] > 0) {
                 other.append(' ').append(st).append('=').append(byStatus[st.ordinal()]);
             }
         }

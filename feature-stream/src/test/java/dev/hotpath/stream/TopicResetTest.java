@@ -2,7 +2,7 @@ package dev.hotpath.stream;
 
 import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
-import dev.hotpath.cache.ReadStatus;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import dev.hotpath.cache.ReaderOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TopicResetTest extends BrokerTest {
 
-    private ReadStatus read(FeatureReader r, String id, float[] row) {
+    private FeatureStatus read(FeatureReader r, String id, float[] row) {
         r.refresh();
         return r.read(id, row, 0);
     }
@@ -53,8 +53,8 @@ class TopicResetTest extends BrokerTest {
             try (FeatureReader r = FeatureReader.open(dir, card,
                     ReaderOptions.builder().refreshInterval(Duration.ZERO).build())) {
                 float[] row = new float[3];
-                assertEquals(ReadStatus.NOT_FOUND, read(r, "old", row), "the new generation holds the new topic only");
-                assertEquals(ReadStatus.PRESENT, read(r, "new", row));
+                assertEquals(FeatureStatus.NOT_FOUND, read(r, "old", row), "the new generation holds the new topic only");
+                assertEquals(FeatureStatus.PRESENT, read(r, "new", row));
                 assertArrayEquals(new float[] {2, 2, 2}, row);
             }
             assertEquals(2, f.stats().partitionCount());
@@ -83,7 +83,7 @@ class TopicResetTest extends BrokerTest {
         try (FeatureReader r = FeatureReader.open(dir, card,
                 ReaderOptions.builder().refreshInterval(Duration.ZERO).build())) {
             float[] row = new float[3];
-            assertEquals(ReadStatus.PRESENT, r.read("old", row, 0), "readers keep the last state");
+            assertEquals(FeatureStatus.PRESENT, r.read("old", row, 0), "readers keep the last state");
             assertEquals(1, r.generation());
         }
     }
@@ -114,8 +114,8 @@ class TopicResetTest extends BrokerTest {
             try (FeatureReader r = FeatureReader.open(dir, card,
                     ReaderOptions.builder().refreshInterval(Duration.ZERO).build())) {
                 float[] row = new float[3];
-                assertEquals(ReadStatus.NOT_FOUND, r.read("b0", row, 0), "deleted from the topic: not rebuilt");
-                assertEquals(ReadStatus.PRESENT, r.read("b4", row, 0));
+                assertEquals(FeatureStatus.NOT_FOUND, r.read("b0", row, 0), "deleted from the topic: not rebuilt");
+                assertEquals(FeatureStatus.PRESENT, r.read("b4", row, 0));
                 assertArrayEquals(new float[] {4, 4, 4}, row);
             }
         }

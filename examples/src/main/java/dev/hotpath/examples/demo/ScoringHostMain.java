@@ -92,8 +92,8 @@ public final class ScoringHostMain {
                  FeatureReader merchantReader = FeatureReader.open(views, merchantView);
                  Model model = ModelLoader.load(modelFile)) {
                 Scorer.Builder b = Scorer.builder().primary("primary", model)
-                        .featureSource(cardReader.asFeatureSource())
-                        .featureSource(merchantReader.asFeatureSource())
+                        .featureSource(cardReader)
+                        .featureSource(merchantReader)
                         .fallbackScore(0f);
                 for (String f : FeatureAggregates.REQUEST_FEATURES) {
                     b.requestField(f);
