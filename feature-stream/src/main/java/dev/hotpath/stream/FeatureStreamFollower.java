@@ -11,6 +11,8 @@ import dev.hotpath.cache.LockTimeoutException;
 import dev.hotpath.cache.MergeOutcome;
 import dev.hotpath.cache.KeyKind;
 import dev.hotpath.scoring.ConfigurationException;
+import dev.hotpath.scoring.scorer.FeatureFeed;
+import dev.hotpath.scoring.scorer.FeedHealth;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -92,11 +94,15 @@ import java.util.function.LongSupplier;
  * follower.close();                 // at shutdown: stores positions
  * }</pre>
  *
+ * <p><b>Health.</b> A follower is scoring-core's {@link FeatureFeed}: attached with
+ * {@code Scorer.Builder.feed(follower)}, the scorer reports the view not ready ({@code Scorer.health()}) unless the
+ * follower is {@link FollowerState#LIVE}. The {@code hotpath-micrometer} module binds its stats to Micrometer.
+ *
  * <p><b>Threads.</b> One thread consumes and applies (it owns the Kafka consumer and the feature writer), one probes
  * the topic's end offsets for lag; both are daemon threads named {@code hotpath-follower-<view>}. The public methods
  * are thread-safe. {@link #stats()} getters allocate nothing; the rest are cold paths.
  */
-public final class FeatureStreamFollower implements AutoCloseable {
+public final class FeatureStreamFollower implements FeatureFeed, AutoCloseable {
     /** Consumer properties the follower sets itself and a caller cannot override. */
     static final Set<String> FIXED_CONSUMER_PROPERTIES = Set.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
@@ -252,6 +258,21 @@ public final class FeatureStreamFollower implements AutoCloseable {
     /** @return the follower's live statistics (the same object for the follower's life; getters allocate nothing) */
     public FollowerStats stats() {
         return stats;
+    }
+
+    /** @return the name of the view the follower writes ({@link FeatureFeed}) */
+    @Override
+    public String viewName() {
+        return view.name();
+    }
+
+    /**
+     * @return {@link FollowerStats#feedHealth()}: live exactly when the follower is {@link FollowerState#LIVE};
+     *     cold path (allocates), for {@code Scorer.health()}
+     */
+    @Override
+    public FeedHealth feedHealth() {
+        return stats.feedHealth();
     }
 
     /** @return the view definition the follower writes */

@@ -1,6 +1,7 @@
 package dev.hotpath.stream;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hotpath.scoring.scorer.FeedHealth;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -92,6 +93,46 @@ public final class FollowerStats {
     /** @return whether {@link #state()} is {@link FollowerState#LIVE}: what a readiness check wants */
     public boolean isLive() {
         return state() == FollowerState.LIVE;
+    }
+
+    /**
+     * The follower's state in scoring-core's health vocabulary, what {@code Scorer.health()} judges (through
+     * {@link FeatureStreamFollower#feedHealth()}): live exactly when {@link #state()} is {@link FollowerState#LIVE};
+     * {@code lagRecords} is {@link #recordsBehind()}, {@code lagMillis} is {@link #eventTimeLagMillis()}, and the
+     * problem of a follower that is not live says why (with the freshness lag against the live threshold while it
+     * catches up, or the last error once it failed). Cold path: allocates.
+     *
+     * @return the state now; source {@code kafka:<topic>}
+     */
+    public FeedHealth feedHealth() {
+        FollowerState s = state();
+        boolean live = s == FollowerState.LIVE;
+        return new FeedHealth("kafka:" + topic, s.name(), live, recordsBehind(), eventTimeLagMillis(),
+                live ? null : notLiveBecause(s));
+    }
+
+    private String notLiveBecause(FollowerState s) {
+        switch (s) {
+            case STARTING:
+                return "connecting to the brokers and finding where to start"
+                        + (lastError == null ? "" : "; last error: " + lastError);
+            case BOOTSTRAPPING:
+                return "building generation " + generation + " from the topic (readers serve the previous one)";
+            case CATCHING_UP: {
+                long lag = freshnessLagMillis();
+                String why = lag < 0 ? "not yet confirmed caught up with the topic's end"
+                        : "freshness lag " + lag + " ms is above the live threshold of " + liveThresholdMillis + " ms";
+                long behind = recordsBehind();
+                return why + (behind < 0 ? "" : ", " + behind + " records behind")
+                        + (lastError == null ? "" : "; last error: " + lastError);
+            }
+            case STOPPED:
+                return "the follower was closed";
+            case FAILED:
+                return "the follower gave up: " + lastError;
+            default:
+                return s.name();
+        }
     }
 
     /** @return the generation the follower writes (being built while bootstrapping), or -1 before it has one */
@@ -331,9 +372,10 @@ public final class FollowerStats {
     }
 
     void error(String message) {
-        errors.incrementAndGet();
-        lastError = message;
+        // The message first: whoever sees the count grow finds the error it counts.
         lastErrorAtMillis = clock.getAsLong();
+        lastError = message;
+        errors.incrementAndGet();
     }
 
     void bootstrapped(long millis, long records) {

@@ -8,7 +8,8 @@
  *       subset, positions stored next to the view, last writer wins by event time, bootstrap into a new generation,
  *       freshness and state, bad records counted and skipped, faults recovered);
  *       {@link dev.hotpath.stream.FollowerOptions} configures it and {@link dev.hotpath.stream.FollowerStats}
- *       reports on it.</li>
+ *       reports on it; it is scoring-core's {@code FeatureFeed}, so {@code Scorer.health()} reports its view not
+ *       ready unless it is live.</li>
  *   <li>{@link dev.hotpath.stream.FeatureUpdates}: the update format on the topic (record keys, compact binary
  *       updates, JSON updates), for JVM producers; allocation-free encoding.</li>
  *   <li>{@link dev.hotpath.stream.FeaturePartitioner}: the partition of an entity, as Kafka's default partitioner

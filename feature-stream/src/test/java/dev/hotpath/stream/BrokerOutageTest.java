@@ -2,8 +2,10 @@ package dev.hotpath.stream;
 
 import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
-import dev.hotpath.scoring.scorer.FeatureStatus;
 import dev.hotpath.cache.ReaderOptions;
+import dev.hotpath.scoring.scorer.FeatureStatus;
+import dev.hotpath.scoring.scorer.Scorer;
+import dev.hotpath.scoring.scorer.ScorerHealth;
 import dev.hotpath.stream.testing.EmbeddedKafkaBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,12 +21,14 @@ import static dev.hotpath.stream.StreamFixtures.json;
 import static dev.hotpath.stream.StreamFixtures.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The broker goes away while a follower follows it (its own broker: the shared one must stay up): the follower
  * keeps retrying, readers keep the last state, the lag grows and shows, and after the broker restarts the follower
- * catches up with nothing lost.
+ * catches up with nothing lost. A scorer the follower feeds is not ready while the lag is above the live threshold,
+ * and ready again once the follower caught up.
  */
 class BrokerOutageTest {
     private static final Duration WAIT = Duration.ofSeconds(180);
@@ -50,10 +54,13 @@ class BrokerOutageTest {
                     .liveThreshold(Duration.ofSeconds(1)).build())) {
                 StreamFixtures.awaitCaughtUp(f, broker, topic, WAIT);
                 try (FeatureReader r = FeatureReader.open(dir, card,
-                        ReaderOptions.builder().refreshInterval(Duration.ofMillis(20)).build())) {
+                        ReaderOptions.builder().refreshInterval(Duration.ofMillis(20)).build());
+                     Scorer scorer = FollowerHealthTest.scorer(r, f)) {
                     float[] row = new float[3];
                     assertEquals(FeatureStatus.PRESENT, r.read("e7", row, 0));
                     assertArrayEquals(new float[] {7, 1, 1}, row);
+                    StreamFixtures.await("the scorer to be ready", WAIT, () -> scorer.health().ready(),
+                            () -> scorer.health().toString());
 
                     broker.kill();
                     StreamFixtures.await("the follower to report it is no longer live", WAIT,
@@ -66,6 +73,10 @@ class BrokerOutageTest {
                             () -> f.stats().toJson());
                     assertEquals(FeatureStatus.PRESENT, r.read("e7", row, 0), "readers keep the last state");
                     assertArrayEquals(new float[] {7, 1, 1}, row);
+                    ScorerHealth lagging = scorer.health();
+                    assertFalse(lagging.ready(), lagging.toString());
+                    assertTrue(lagging.problems().get(0).contains("is not live (CATCHING_UP): freshness lag"),
+                            lagging.toString());
 
                     broker.restart();
                     try (KafkaProducer<byte[], byte[]> p = StreamFixtures.producer(broker)) {
@@ -75,6 +86,8 @@ class BrokerOutageTest {
                         p.flush();
                     }
                     StreamFixtures.awaitCaughtUp(f, broker, topic, WAIT);
+                    StreamFixtures.await("the scorer to be ready again", WAIT, () -> scorer.health().ready(),
+                            () -> scorer.health().toString());
                     for (int k = 0; k < 500; k++) {
                         assertEquals(FeatureStatus.PRESENT, r.read("e" + k, row, 0));
                         assertArrayEquals(new float[] {k, 2, 1}, row, "e" + k);

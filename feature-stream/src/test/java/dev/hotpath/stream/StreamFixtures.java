@@ -28,38 +28,43 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Shared helpers of the feature-stream tests: views, topics, a producer of raw records, bounded waits. */
-final class StreamFixtures {
+/**
+ * Shared helpers of the feature-stream tests (public for the tests of modules that bind a follower, e.g.
+ * hotpath-micrometer): views, topics, a producer of raw records, bounded waits.
+ */
+public final class StreamFixtures {
     /** Event times near the test's "now" so TTLs never make records stale. */
-    static final long T0 = System.currentTimeMillis() - 60_000;
+    public static final long T0 = System.currentTimeMillis() - 60_000;
     /** Manual heartbeat-free writer options keep background threads out of the tests' timing. */
-    static final WriterOptions WRITER = WriterOptions.builder().heartbeatInterval(Duration.ofMillis(200)).build();
+    public static final WriterOptions WRITER = WriterOptions.builder().heartbeatInterval(Duration.ofMillis(200))
+            .build();
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
     private StreamFixtures() {
     }
 
     /** A string-keyed view with features a, b, c (default 0 for b) and a long TTL. */
-    static FeatureView cardView() {
+    public static FeatureView cardView() {
         return FeatureView.builder("card").ttl(Duration.ofDays(3650)).feature("a").feature("b", 0f).feature("c")
                 .build();
     }
 
     /** A long-keyed view with features x, y. */
-    static FeatureView merchantView() {
+    public static FeatureView merchantView() {
         return FeatureView.builder("merchant").keyKind(KeyKind.LONG).ttl(Duration.ofDays(3650)).feature("x")
                 .feature("y").build();
     }
 
     /** Creates a topic with a name unique in this JVM. */
-    static String newTopic(EmbeddedKafkaBroker broker, String prefix, int partitions, Map<String, String> config) {
+    public static String newTopic(EmbeddedKafkaBroker broker, String prefix, int partitions,
+                                  Map<String, String> config) {
         String name = prefix + "-" + ProcessHandle.current().pid() + "-" + TOPICS.incrementAndGet();
         broker.createTopic(name, partitions, config);
         return name;
     }
 
     /** Options for tests: fast probes and stores, short backoffs. */
-    static FollowerOptions.Builder options(EmbeddedKafkaBroker broker, String topic) {
+    public static FollowerOptions.Builder options(EmbeddedKafkaBroker broker, String topic) {
         return FollowerOptions.builder(broker.bootstrapServers(), topic)
                 .lagProbeInterval(Duration.ofMillis(100))
                 .positionStoreInterval(Duration.ofMillis(20))
@@ -68,7 +73,7 @@ final class StreamFixtures {
                 .writerOptions(WRITER);
     }
 
-    static KafkaProducer<byte[], byte[]> producer(EmbeddedKafkaBroker broker) {
+    public static KafkaProducer<byte[], byte[]> producer(EmbeddedKafkaBroker broker) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -81,17 +86,18 @@ final class StreamFixtures {
         return new KafkaProducer<>(p);
     }
 
-    static byte[] utf8(String s) {
+    public static byte[] utf8(String s) {
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Sends one record and waits for the broker's acknowledgement. */
-    static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, String topic, Integer partition, byte[] key,
-                               byte[] value) {
+    public static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, String topic, Integer partition,
+                                      byte[] key, byte[] value) {
         return send(producer, new ProducerRecord<>(topic, partition, key, value));
     }
 
-    static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
+    public static RecordMetadata send(KafkaProducer<byte[], byte[]> producer,
+                                      ProducerRecord<byte[], byte[]> record) {
         try {
             return producer.send(record).get(180, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -102,14 +108,15 @@ final class StreamFixtures {
         }
     }
 
-    static ProducerRecord<byte[], byte[]> withHeader(ProducerRecord<byte[], byte[]> r, String name, String value) {
+    public static ProducerRecord<byte[], byte[]> withHeader(ProducerRecord<byte[], byte[]> r, String name,
+                                                            String value) {
         RecordHeaders h = new RecordHeaders();
         h.add(name, utf8(value));
         return new ProducerRecord<>(r.topic(), r.partition(), r.key(), r.value(), h);
     }
 
     /** A JSON update with the given features ({@code "name", value, ...}; a null value is JSON null). */
-    static byte[] json(long eventTime, Object... nameValue) {
+    public static byte[] json(long eventTime, Object... nameValue) {
         StringBuilder sb = new StringBuilder("{\"event_time_millis\": ").append(eventTime).append(", \"features\": {");
         for (int i = 0; i < nameValue.length; i += 2) {
             if (i > 0) {
@@ -121,7 +128,7 @@ final class StreamFixtures {
     }
 
     /** Reads every record of a topic from the beginning to its current end (for reference maps). */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(EmbeddedKafkaBroker broker, String topic) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(EmbeddedKafkaBroker broker, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -147,7 +154,7 @@ final class StreamFixtures {
     }
 
     /** Waits for {@code condition}, failing with {@code message} (evaluated then) after {@code timeout}. */
-    static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> message)
+    public static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> message)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
@@ -160,7 +167,7 @@ final class StreamFixtures {
     }
 
     /** The topic's end offsets now, by partition. */
-    static Map<Integer, Long> endOffsets(EmbeddedKafkaBroker broker, String topic) {
+    public static Map<Integer, Long> endOffsets(EmbeddedKafkaBroker broker, String topic) {
         try (org.apache.kafka.clients.admin.Admin admin = broker.admin()) {
             Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ask = new java.util.HashMap<>();
             admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
@@ -176,7 +183,7 @@ final class StreamFixtures {
     }
 
     /** @return whether the follower's position in every partition is at least {@code end}'s */
-    static boolean reached(FollowerStats s, Map<Integer, Long> end) {
+    public static boolean reached(FollowerStats s, Map<Integer, Long> end) {
         for (Map.Entry<Integer, Long> e : end.entrySet()) {
             boolean found = false;
             for (int i = 0; i < s.partitionCount(); i++) {
@@ -198,7 +205,8 @@ final class StreamFixtures {
      * Waits until the follower has applied everything the topic holds now (its positions reach the end offsets
      * listed after the test's last send) and reports LIVE.
      */
-    static void awaitCaughtUp(FeatureStreamFollower f, EmbeddedKafkaBroker broker, String topic, Duration timeout)
+    public static void awaitCaughtUp(FeatureStreamFollower f, EmbeddedKafkaBroker broker, String topic,
+                                     Duration timeout)
             throws InterruptedException {
         Map<Integer, Long> end = endOffsets(broker, topic);
         await("the follower to apply the topic up to " + end + " and be live", timeout,

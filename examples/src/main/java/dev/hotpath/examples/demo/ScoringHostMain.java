@@ -9,6 +9,7 @@ import dev.hotpath.scoring.scorer.MetricsSnapshot;
 import dev.hotpath.scoring.scorer.ScoreRequest;
 import dev.hotpath.scoring.scorer.ScoreResult;
 import dev.hotpath.scoring.scorer.Scorer;
+import dev.hotpath.scoring.scorer.ScorerHealth;
 import dev.hotpath.stream.FeatureStreamFollower;
 import dev.hotpath.stream.FollowerOptions;
 import dev.hotpath.stream.FollowerState;
@@ -29,7 +30,8 @@ import org.HdrHistogram.Histogram;
  * One scoring host of the fleet demo ({@code bin/hotpath demo --kafka}), run as its own JVM: a follower per view
  * keeps this host's own views directory fresh from the topics, and a {@code Scorer} reads the views for its share of
  * the live payments, paced at its share of the arrival rate. Samples the followers' lag while it scores and writes
- * a report (latency per stage, feature statuses, lag and freshness, garbage) to {@code <viewsDir>/../report.txt}.
+ * a report (latency per stage, feature statuses, lag and freshness, the scorer's health with the followers attached
+ * as its feeds, garbage) to {@code <viewsDir>/../report.txt}.
  *
  * <p>Arguments: {@code host viewsDir model seed history live rate bootstrapServers share shares goFile}: prints
  * {@code READY} when its followers are live, then starts scoring when {@code goFile} appears.
@@ -94,11 +96,14 @@ public final class ScoringHostMain {
                 Scorer.Builder b = Scorer.builder().primary("primary", model)
                         .featureSource(cardReader)
                         .featureSource(merchantReader)
+                        .feed(cards)            // health: a view is ready only while its follower is LIVE
+                        .feed(merchants)
                         .fallbackScore(0f);
                 for (String f : FeatureAggregates.REQUEST_FEATURES) {
                     b.requestField(f);
                 }
                 Scorer scorer = b.build();
+                ScorerHealth before = scorer.health();
                 Lag cardLag = new Lag(cards.stats());
                 Lag merchantLag = new Lag(merchants.stats());
                 AtomicBoolean scoring = new AtomicBoolean(true);
@@ -139,10 +144,16 @@ public final class ScoringHostMain {
                             + "   freshness lag p50/p99/max (ms)   event-time lag p50/p99 (ms)   applied");
                     cardLag.print(out, "card");
                     merchantLag.print(out, "merchant");
+                    out.println("  Health before scoring: " + indent(before));
+                    out.println("  Health after scoring:  " + indent(scorer.health()));
                 }
             }
         }
         System.out.println("DONE " + host);
+    }
+
+    private static String indent(ScorerHealth h) {
+        return h.toString().replace("\n", "\n  ");
     }
 
     /** What the host's scoring loop did. */

@@ -42,5 +42,18 @@ class FraudDemoKafkaTest {
         }
         assertEquals(4, rows, "a lag row per view per host:\n" + text);
         assertTrue(text.contains("statuses card: PRESENT="), text);
+        // Each host's scorer has its two followers attached as feeds: its health names them and their state.
+        Matcher health = Pattern.compile("(?m)^  Health after scoring:  (NOT )?READY").matcher(text);
+        int healthLines = 0;
+        while (health.find()) {
+            healthLines++;
+        }
+        assertEquals(2, healthLines, text);
+        Matcher feeds = Pattern.compile("view (card|merchant) .*, feed kafka:\\S+ (LIVE|CATCHING_UP) ").matcher(text);
+        int feedMentions = 0;
+        while (feeds.find()) {
+            feedMentions++;
+        }
+        assertEquals(8, feedMentions, "two views, two hosts, before and after scoring:\n" + text);
     }
 }
