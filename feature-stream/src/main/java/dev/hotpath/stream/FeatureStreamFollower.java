@@ -1101,6 +1101,13 @@ public final class FeatureStreamFollower implements FeatureFeed, AutoCloseable {
 
     private void writeStatusIfDue() {
         if (System.nanoTime() - lastStatusNanos >= STATUS_INTERVAL_NANOS) {
+            // The view's watermark (written by the writer's heartbeat) is the time as of which everything the topic
+            // held was applied: scoring processes on this host that do not run the follower judge it by
+            // Scorer.Builder.maxWatermarkLag (and a dead follower by maxHeartbeatAge).
+            long freshAsOf = stats.freshAsOfMillis();
+            if (writer != null && freshAsOf > 0) {
+                writer.setWatermark(freshAsOf);
+            }
             if (writer != null && writer.isPublished() && positionsChanged) {
                 storePositions();
             } else {

@@ -179,6 +179,26 @@ public final class FollowerStats {
         return Math.max(0, max);
     }
 
+    /**
+     * @return the time (epoch ms) as of which the follower is known to have applied everything every followed
+     *     partition held (now minus {@link #freshnessLagMillis()}), or -1 if unknown
+     */
+    long freshAsOfMillis() {
+        Partitions ps = partitions;
+        if (ps.ids.length == 0) {
+            return -1;
+        }
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < ps.ids.length; i++) {
+            long fresh = ps.freshAsOf.get(i);
+            if (fresh == 0) {
+                return -1;
+            }
+            min = Math.min(min, fresh);
+        }
+        return min;
+    }
+
     /** @return now minus the newest event time applied from any partition, or -1 if nothing was applied yet */
     public long eventTimeLagMillis() {
         long newest = newestEventTimeMillis();

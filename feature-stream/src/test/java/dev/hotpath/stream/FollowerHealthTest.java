@@ -24,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The follower is scoring-core's {@code FeatureFeed}: a {@code Scorer} it is attached to reports its view ready only
  * while the follower is LIVE. The lag side of the flip (the broker goes away: not ready with the freshness lag as the
- * reason, then ready again once caught up) is in {@link BrokerOutageTest}.
+ * reason, then ready again once caught up) is in {@link BrokerOutageTest}. A scoring process that does not run the
+ * follower judges it by the view's watermark, which the follower sets to the time as of which it had applied
+ * everything the topic held.
  */
 class FollowerHealthTest extends BrokerTest {
 
@@ -73,6 +75,33 @@ class FollowerHealthTest extends BrokerTest {
                 assertEquals(List.of("view card: feed kafka:" + topic + " is not live (STOPPED): the follower was"
                         + " closed"), stopped.problems());
                 assertTrue(stopped.views().get(0).health().serving(), "readers still serve the last state");
+            }
+        } finally {
+            f.close();
+        }
+    }
+
+    @Test
+    void shouldLetAScorerWithoutTheFollowerJudgeItByTheViewsWatermark() throws Exception {
+        FeatureView card = StreamFixtures.cardView();
+        String topic = StreamFixtures.newTopic(broker, "health-watermark", 1, Map.of());
+        producer.send(new ProducerRecord<>(topic, utf8("e1"), json(T0, "a", 1, "b", 1, "c", 1))).get();
+        FeatureStreamFollower f = FeatureStreamFollower.start(dir, card, StreamFixtures.options(broker, topic)
+                .liveThreshold(Duration.ofSeconds(30)).build());
+        try {
+            StreamFixtures.awaitCaughtUp(f, broker, topic, WAIT);
+            // What a scoring process that does not run the follower sees: the view's meta record only.
+            try (FeatureReader cards = FeatureReader.open(dir, card);
+                 Scorer scorer = Scorer.builder().primary("m", cardModel()).featureSource(cards).fallbackScore(0f)
+                         .maxWatermarkLag("card", Duration.ofSeconds(3)).build()) {
+                StreamFixtures.await("the watermark to be within 3 s", WAIT, () -> scorer.health().ready(),
+                        () -> scorer.health().toString());
+
+                f.close();
+                StreamFixtures.await("the watermark to fall behind once the follower stopped", WAIT,
+                        () -> !scorer.health().ready(), () -> scorer.health().toString());
+                assertTrue(scorer.health().problems().get(0).startsWith("view card: watermark lag"),
+                        scorer.health().toString());
             }
         } finally {
             f.close();
