@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -55,6 +57,12 @@ public final class FeatureReader implements AutoCloseable {
     private static final int IN_FLIGHT_STRIDE = 32;
     private static final long RETIRE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Read failures are logged at most once per this interval (with the count since the last report). */
+    static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final AtomicReferenceFieldUpdater<FeatureReader, Generation> CURRENT =
+            AtomicReferenceFieldUpdater.newUpdater(FeatureReader.class, Generation.class, "current");
+    private static final AtomicLongFieldUpdater<FeatureReader> NEXT_ERROR_LOG =
+            AtomicLongFieldUpdater.newUpdater(FeatureReader.class, "nextErrorLogNanos");
 
     private final Path dir;
     private final String viewName;
@@ -70,6 +78,9 @@ public final class FeatureReader implements AutoCloseable {
     private final AtomicLong refreshErrors = new AtomicLong();
     private final AtomicLong switches = new AtomicLong();
     private volatile Generation current;
+    private volatile long nextErrorLogNanos = System.nanoTime();
+    /** Read failures already reported in the log; written only by the thread that won {@link #NEXT_ERROR_LOG}. */
+    private long errorsLogged;
     private volatile String lastRefreshError;
     private volatile boolean closed;
 
@@ -270,8 +281,8 @@ public final class FeatureReader implements AutoCloseable {
             s.longKey.setValue(value);
             return MapHandle.readRecord(h.longMap, s.longKey, lockNanos, g.fingerprint, g.dimension, g.recordSize,
                     g.ttlMillis, clock, dst, offset, times);
-        } catch (RuntimeException e) {
-            return failed(e);
+        } catch (RuntimeException | InternalError e) {
+            return failed(g, e);
         }
     }
 
@@ -288,18 +299,53 @@ public final class FeatureReader implements AutoCloseable {
             sb.append(id);
             return MapHandle.readRecord(h.stringMap, sb, lockNanos, g.fingerprint, g.dimension, g.recordSize,
                     g.ttlMillis, clock, dst, offset, times);
-        } catch (RuntimeException e) {
-            return failed(e);
+        } catch (RuntimeException | InternalError e) {
+            return failed(g, e);
         }
     }
 
-    /** Chronicle failed unexpectedly (its internal lock timeout, a corrupt file): count it, serve defaults. */
-    private ReadStatus failed(RuntimeException e) {
-        if (readErrors.getAndIncrement() == 0) {
-            LOG.error("feature read failed in view {}; serving defaults (UNAVAILABLE). Further errors are only"
-                    + " counted.", viewName, e);
+    /**
+     * Chronicle failed unexpectedly: its internal lock timeout, a corrupt file, or an {@link InternalError}, which is
+     * how the JVM reports a SIGBUS on the mapping (the file was truncated under it). Counted, logged at most once per
+     * {@link #ERROR_LOG_INTERVAL_NANOS}, defaults served. A SIGBUS also takes the generation out of service at once:
+     * every further access to the truncated pages would fault again, and the JVM delivers such faults asynchronously
+     * (possibly after this method returned), so the fewer there are, the better.
+     */
+    private ReadStatus failed(Generation g, Throwable e) {
+        long errors = readErrors.incrementAndGet();
+        if (e instanceof InternalError) {
+            takeOutOfService(g);
+        }
+        long now = System.nanoTime();
+        long next = nextErrorLogNanos;
+        if (now - next >= 0 && NEXT_ERROR_LOG.compareAndSet(this, next, now + ERROR_LOG_INTERVAL_NANOS)) {
+            long since = errors - errorsLogged;
+            errorsLogged = errors;
+            LOG.error("view {}: feature read failed ({} failure(s) since the last report, {} in total); serving"
+                    + " defaults (UNAVAILABLE). Next report in {} s at the earliest.", viewName, since, errors,
+                    TimeUnit.NANOSECONDS.toSeconds(ERROR_LOG_INTERVAL_NANOS), e);
         }
         return ReadStatus.UNAVAILABLE;
+    }
+
+    /**
+     * Replaces a damaged generation by an {@link ReadStatus#UNAVAILABLE} stand-in, unless something else replaced it
+     * first. Lock-free because it runs on the request path; the refresher retires the damaged map (after reads in
+     * flight) and keeps trying to open a valid generation.
+     */
+    private void takeOutOfService(Generation g) {
+        if (g.handle == null || g.damaged) {
+            return;
+        }
+        g.damaged = true;
+        Generation standIn = new Generation(null, g.manifest, g.view, ReadStatus.UNAVAILABLE, stripes);
+        standIn.replacedDamaged = g;
+        if (CURRENT.compareAndSet(this, g, standIn)) {
+            Thread r = refresher;
+            if (r != null) {
+                LockSupport.unpark(r);
+            }
+        }
     }
 
     private static void checkRoom(float[] dst, int offset, int dimension) {
@@ -418,18 +464,23 @@ public final class FeatureReader implements AutoCloseable {
             if (closed) {
                 return false;
             }
+            checkForDamage();
             closeQuiescentRetired(0);
             byte[] bytes = Manifest.readBytes(dir, viewName);
             if (bytes == null) {
                 throw new FeatureFileException(Manifest.path(dir, viewName) + ": manifest disappeared; still serving"
                         + " generation " + current.generation);
             }
-            if (Arrays.equals(bytes, manifestBytes)) {
+            Generation cur = current;
+            // A stand-in for a damaged generation reopens whatever the manifest names on every refresh: a new
+            // generation once one is published; the same file only if it is whole again (Chronicle refuses a file
+            // shorter than its header says, so a truncated one fails here, logged by the refresher).
+            boolean reopen = cur.replacedDamaged != null || cur.reopenDamaged;
+            if (Arrays.equals(bytes, manifestBytes) && !reopen) {
                 return false;
             }
             Manifest m = Manifest.parse(bytes, dir, viewName);
-            Generation cur = current;
-            if (cur.manifest != null && cur.manifest.generation == m.generation
+            if (!reopen && cur.manifest != null && cur.manifest.generation == m.generation
                     && cur.manifest.view.fingerprint() == m.view.fingerprint()) {
                 manifestBytes = bytes;
                 return false;
@@ -443,6 +494,39 @@ public final class FeatureReader implements AutoCloseable {
                     next.fixedStatus == null ? m.fileName : "schema " + m.view.fingerprintHex()
                             + " does not match the pinned definition " + pinned.fingerprintHex());
             return true;
+        }
+    }
+
+    /**
+     * Must hold refreshLock. Takes the served generation out of service if its file shrank (checked here, on the
+     * refresher's schedule, so readers rarely get to fault on it), and retires a generation the read path took out
+     * of service.
+     */
+    private void checkForDamage() {
+        Generation cur = current;
+        if (cur.handle != null && !cur.damaged) {
+            long[] sizes = cur.handle.truncation();
+            if (sizes != null) {
+                LOG.error("view {}: generation {} file {} was truncated from {} to {} bytes; serving UNAVAILABLE"
+                        + " with defaults until a valid generation is published (e.g. hotpath cache load --view {}"
+                        + " --dir {} --csv FILE)", viewName, cur.generation, cur.handle.file, sizes[0], sizes[1],
+                        viewName, dir);
+                cur.loggedDamage = true;
+                takeOutOfService(cur);
+                cur = current;
+            }
+        }
+        Generation damaged = cur.replacedDamaged;
+        if (damaged != null) {
+            if (!damaged.loggedDamage) {
+                LOG.error("view {}: generation {} ({}) is damaged (a read faulted on its mapping); serving UNAVAILABLE"
+                        + " with defaults until a valid generation is published (e.g. hotpath cache load --view {}"
+                        + " --dir {} --csv FILE)", viewName, damaged.generation, damaged.handle.file, viewName, dir);
+            }
+            // The stand-in keeps reopening; it no longer holds the damaged map once that is retired.
+            cur.replacedDamaged = null;
+            cur.reopenDamaged = true;
+            retire(damaged);
         }
     }
 
@@ -531,7 +615,7 @@ public final class FeatureReader implements AutoCloseable {
                     meta = g.handle.readMeta();
                     entries = g.handle.entityCount();
                     fileSize = g.handle.fileSizeBytes();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | InternalError e) {
                     LOG.warn("view {}: cannot read stats of generation {}: {}", viewName, g.generation, e.toString());
                 }
             }
@@ -559,6 +643,10 @@ public final class FeatureReader implements AutoCloseable {
             Generation cur = current;
             current = new Generation(null, cur.manifest, cur.view, ReadStatus.UNAVAILABLE, stripes);
             retire(cur);
+            Generation damaged = cur.replacedDamaged;
+            if (damaged != null) {
+                retire(damaged);
+            }
             closeQuiescentRetired(CLOSE_WAIT_NANOS);
             if (!retiring.isEmpty()) {
                 LOG.error("view {}: {} generation(s) still had reads in flight after 5 s; leaving them mapped",
@@ -609,6 +697,14 @@ public final class FeatureReader implements AutoCloseable {
         final long generation;
         final AtomicIntegerArray inFlight;
         volatile boolean retired;
+        /** Set once a read faulted on this generation's mapping, or its file was found truncated. */
+        volatile boolean damaged;
+        /** Set by checkForDamage when it found the truncation itself (so it logged it already). */
+        boolean loggedDamage;
+        /** On a stand-in: the damaged generation it replaced, until the refresher retires that. */
+        volatile Generation replacedDamaged;
+        /** On a stand-in: refresh reopens the manifest's generation each time, whether the manifest changed or not. */
+        volatile boolean reopenDamaged;
 
         Generation(MapHandle handle, Manifest manifest, FeatureView view, ReadStatus fixedStatus, int stripes) {
             this.handle = handle;

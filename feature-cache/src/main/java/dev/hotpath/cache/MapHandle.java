@@ -46,6 +46,8 @@ final class MapHandle implements AutoCloseable {
     final ChronicleMap<LongValue, byte[]> longMap;
     /** Set when validation found the meta record's segment locked by a dead process. */
     boolean metaLocked;
+    /** Largest size the file was seen with; a file that is smaller now was truncated (they never shrink). */
+    private long largestSizeSeen;
 
     private MapHandle(Manifest manifest, Path file, ChronicleMap<CharSequence, byte[]> stringMap,
                       ChronicleMap<LongValue, byte[]> longMap) {
@@ -93,6 +95,7 @@ final class MapHandle implements AutoCloseable {
         MapHandle h = open(file, m, false);
         try {
             h.validate();
+            h.largestSizeSeen = h.fileSizeBytes();
             return h;
         } catch (RuntimeException e) {
             h.close();
@@ -428,6 +431,25 @@ final class MapHandle implements AutoCloseable {
     /** @return entities stored (excluding the meta record) */
     long entityCount() {
         return Math.max(0, map().longSize() - 1);
+    }
+
+    /**
+     * Checks whether the file was truncated since it was opened. Cold path (one {@code stat}); not thread-safe (the
+     * reader's refresher calls it under its lock).
+     *
+     * @return {@code {largest size seen, size now}} if the file is shorter than it was, else null (also when the
+     *         file was deleted: a process mapping a deleted file keeps working)
+     */
+    long[] truncation() {
+        long size = fileSizeBytes();
+        if (size < 0) {
+            return null;
+        }
+        if (size < largestSizeSeen) {
+            return new long[] {largestSizeSeen, size};
+        }
+        largestSizeSeen = size;
+        return null;
     }
 
     /** @return the file's size in bytes, or -1 if it cannot be read */

@@ -25,7 +25,11 @@ public enum ReadStatus {
      * or a process died while holding it. Defaults filled; the read never waits longer than the budget.
      */
     LOCK_TIMEOUT,
-    /** The reader is closed, or the store failed unexpectedly (counted in the reader's stats). Defaults filled. */
+    /**
+     * The reader is closed, the store failed unexpectedly, or the generation's file is damaged (e.g. truncated under
+     * the mapping: the reader then serves this status until a valid generation is published). Counted in the
+     * reader's stats; defaults filled.
+     */
     UNAVAILABLE;
 
     /** Number of statuses; sizes per-status counter arrays. */
