@@ -9,9 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -172,7 +170,9 @@ public final class FeatureWriter implements AutoCloseable {
         BuildLock lock = BuildLock.acquire(dir, view.name());
         try {
             long now = options.clock().getAsLong();
+            // Numbered before the leftovers of killed builds are deleted, so a generation number is never reused.
             long generation = nextGeneration(dir, view.name());
+            GenerationFiles.deleteUnpublished(dir, view.name());
             int averageKeyBytes = view.keyKind() == KeyKind.STRING ? options.averageIdBytes() : 8;
             Manifest m = new Manifest(view, generation, RecordLayout.recordSize(view.dimension()),
                     capacityFor(expectedEntities), averageKeyBytes, now, ProcessHandle.current().pid());
@@ -492,9 +492,13 @@ public final class FeatureWriter implements AutoCloseable {
      */
     public void heartbeat() {
         checkWritable();
+        writeMeta(published);
+    }
+
+    private void writeMeta(boolean publishedFlag) {
         Scratch s = scratch.get();
-        handle.writeMeta(clock.getAsLong(), watermarkMillis, newestWriteMillis.get(), createdAtMillis, s.record,
-                s.longKey);
+        handle.writeMeta(clock.getAsLong(), watermarkMillis, newestWriteMillis.get(), createdAtMillis, publishedFlag,
+                s.record, s.longKey);
     }
 
     private void heartbeatLoop() {
@@ -549,47 +553,45 @@ public final class FeatureWriter implements AutoCloseable {
             throw new FeatureCacheException("generation " + handle.manifest.generation + " of view " + view.name()
                     + " is already published");
         }
-        heartbeat();
         Path manifestPath = Manifest.path(dir, view.name());
+        Manifest outgoing = null;
+        boolean outgoingUnreadable = false;
         if (Files.exists(manifestPath)) {
             try {
-                Manifest cur = Manifest.read(dir, view.name());
-                if (cur.generation >= handle.manifest.generation) {
-                    throw new FeatureCacheException("view " + view.name() + ": generation " + cur.generation
+                outgoing = Manifest.read(dir, view.name());
+                if (outgoing.generation >= handle.manifest.generation) {
+                    throw new FeatureCacheException("view " + view.name() + ": generation " + outgoing.generation
                             + " was published while generation " + handle.manifest.generation + " was built;"
                             + " refusing to roll back");
                 }
             } catch (FeatureFileException e) {
+                outgoingUnreadable = true;
                 LOG.warn("view {}: replacing unreadable manifest: {}", view.name(), e.getMessage());
             }
         }
-        handle.manifest.writeAtomically(dir);
+        // Only generations a manifest listed as published are kept, never a leftover of a killed build.
+        List<String> kept = GenerationFiles.keptAfter(dir, outgoing, retainedGenerations);
+        // Marked published before the flip: if the manifest is lost later, `cache repair` finds this generation.
+        writeMeta(true);
+        try {
+            handle.manifest.withPreviousFiles(kept).writeAtomically(dir);
+        } catch (RuntimeException e) {
+            try {
+                writeMeta(false);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
         published = true;
         LOG.info("view {}: published generation {} ({} entities, {})", view.name(), handle.manifest.generation,
                 handle.entityCount(), handle.manifest.fileName);
-        pruneSuperseded();
+        if (!outgoingUnreadable) {
+            // With an unreadable manifest it is unknown what was published: delete nothing now.
+            GenerationFiles.deleteSuperseded(dir, view.name(), handle.manifest.generation, kept);
+        }
         buildLock.release();
         buildLock = null;
-    }
-
-    private void pruneSuperseded() {
-        long gen = handle.manifest.generation;
-        List<Manifest.GenerationFile> older = new ArrayList<>();
-        for (Manifest.GenerationFile f : Manifest.listGenerations(dir, view.name())) {
-            if (f.generation < gen) {
-                older.add(f);
-            }
-        }
-        older.sort(Comparator.comparingLong((Manifest.GenerationFile f) -> f.generation).reversed());
-        for (int i = retainedGenerations; i < older.size(); i++) {
-            // Processes still mapping the file keep working: Linux frees it after the last mapping goes away.
-            try {
-                Files.deleteIfExists(older.get(i).path);
-            } catch (IOException e) {
-                LOG.warn("view {}: cannot delete superseded generation file {}: {}", view.name(),
-                        older.get(i).path, e.toString());
-            }
-        }
     }
 
     /** @return whether this writer's generation has been published (always true for {@link #open}) */
@@ -658,17 +660,20 @@ public final class FeatureWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        handle.close();
-        if (!published) {
-            try {
-                Files.deleteIfExists(handle.file);
-            } catch (IOException e) {
-                LOG.warn("view {}: cannot delete abandoned generation file {}: {}", view.name(), handle.file,
-                        e.toString());
-            }
-            if (buildLock != null) {
-                buildLock.release();
-                buildLock = null;
+        try {
+            handle.close();
+        } finally {
+            if (!published) {
+                try {
+                    Files.deleteIfExists(handle.file);
+                } catch (IOException e) {
+                    LOG.warn("view {}: cannot delete abandoned generation file {}: {}", view.name(), handle.file,
+                            e.toString());
+                }
+                if (buildLock != null) {
+                    buildLock.release();
+                    buildLock = null;
+                }
             }
         }
     }

@@ -113,14 +113,30 @@ final class MapHandle implements AutoCloseable {
         if (Files.exists(file)) {
             throw new FeatureCacheException(file + ": generation file exists already; refusing to reuse it");
         }
-        MapHandle h = open(file, m, true);
+        MapHandle h;
         try {
-            h.writeMeta(nowMillis, 0L, 0L, nowMillis, new RecordData(m.recordSize), newLongKey());
+            h = open(file, m, true);
+        } catch (RuntimeException e) {
+            // E.g. no space for Chronicle's pre-allocation: it sized the file already, so delete what it left.
+            deleteQuietly(file, e);
+            throw e;
+        }
+        try {
+            h.writeMeta(nowMillis, 0L, 0L, nowMillis, false, new RecordData(m.recordSize), newLongKey());
             h.validate();
             return h;
         } catch (RuntimeException e) {
             h.close();
+            deleteQuietly(file, e);
             throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path file, RuntimeException failure) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -133,6 +149,20 @@ final class MapHandle implements AutoCloseable {
             }
             return new MapHandle(m, file, null, builder(LongValue.class, m).createPersistedTo(file.toFile()));
         } catch (IOException | RuntimeException e) {
+            String why = String.valueOf(e.getMessage());
+            if (why.contains("Read-only file system") || why.contains("Permission denied")) {
+                // Chronicle maps every file read-write, readers included, so this is what a read-only cache looks like.
+                throw new FeatureFileException(file + ": cannot " + verb + " Chronicle Map file: it is not writable by"
+                        + " this process (" + (why.contains("Read-only") ? "read-only file system" : "permission denied")
+                        + "). Chronicle Map maps view files read-write even to read them: give the process write"
+                        + " access to " + file.getParent() + " and its files", e);
+            }
+            if (create && (why.contains("Not enough space") || why.contains("No space left"))) {
+                throw new FeatureCacheException(file + ": not enough space in " + file.getParent() + " for generation "
+                        + m.generation + " of view " + m.view.name() + " (" + why + "). Nothing was left behind and the"
+                        + " published generation keeps being served; free space there, or size the view for fewer"
+                        + " entities.", e);
+            }
             throw new FeatureFileException(file + ": cannot " + verb + " Chronicle Map file: " + e, e);
         }
     }
@@ -351,8 +381,13 @@ final class MapHandle implements AutoCloseable {
         final long writerPid;
         final long createdAtMillis;
         final int layoutVersion;
+        /** Whether the meta record carries {@link RecordLayout#FLAG_PUBLISHED}. */
+        final boolean published;
+        /** The capacity the generation was created for; 0 if the file predates the field. */
+        final long entriesCapacity;
 
         Meta(RandomDataInput in, long o) {
+            published = (in.readUnsignedShort(o + RecordLayout.FLAGS) & RecordLayout.FLAG_PUBLISHED) != 0;
             watermarkMillis = in.readLong(o + RecordLayout.META_WATERMARK);
             heartbeatMillis = in.readLong(o + RecordLayout.META_HEARTBEAT);
             fingerprint = in.readInt(o + RecordLayout.FINGERPRINT);
@@ -362,6 +397,7 @@ final class MapHandle implements AutoCloseable {
             writerPid = in.readLong(o + RecordLayout.META_WRITER_PID);
             createdAtMillis = in.readLong(o + RecordLayout.META_CREATED_AT);
             layoutVersion = in.readInt(o + RecordLayout.META_LAYOUT_VERSION);
+            entriesCapacity = in.readInt(o + RecordLayout.META_ENTRIES_CAPACITY) & 0xFFFF_FFFFL;
         }
     }
 
@@ -405,14 +441,16 @@ final class MapHandle implements AutoCloseable {
      * Writes the meta record. Cold path (heartbeat interval); uses the caller's thread-confined buffers.
      */
     void writeMeta(long heartbeatMillis, long watermarkMillis, long newestWriteMillis, long createdAtMillis,
-                   RecordData rec, LongValue longKey) {
-        rec.writeHeader(watermarkMillis, heartbeatMillis, manifest.view.fingerprint(), RecordLayout.FLAG_META,
-                manifest.view.dimension());
+                   boolean published, RecordData rec, LongValue longKey) {
+        rec.writeHeader(watermarkMillis, heartbeatMillis, manifest.view.fingerprint(),
+                RecordLayout.FLAG_META | (published ? RecordLayout.FLAG_PUBLISHED : 0), manifest.view.dimension());
         rec.writeLong(RecordLayout.META_GENERATION, manifest.generation);
         rec.writeLong(RecordLayout.META_NEWEST_WRITE, newestWriteMillis);
         rec.writeLong(RecordLayout.META_WRITER_PID, ProcessHandle.current().pid());
         rec.writeLong(RecordLayout.META_CREATED_AT, createdAtMillis);
         rec.writeInt(RecordLayout.META_LAYOUT_VERSION, RecordLayout.LAYOUT_VERSION);
+        // Unsigned 32 bits hold every capacity FeatureWriter creates (at most 2.5 billion).
+        rec.writeInt(RecordLayout.META_ENTRIES_CAPACITY, (int) Math.min(manifest.entriesCapacity, 0xFFFF_FFFFL));
         int r;
         if (stringMap != null) {
             r = writeRecord(stringMap, RecordLayout.META_STRING_KEY, rec, COLD_LOCK_TIMEOUT_NANOS, null);
