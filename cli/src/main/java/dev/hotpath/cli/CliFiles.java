@@ -190,51 +190,44 @@ final class CliFiles {
     private static final class OutputGuard extends FilterOutputStream {
         IOException failure;
 
+        /** One operation on the underlying stream. */
+        private interface Operation {
+            void run() throws IOException;
+        }
+
         OutputGuard(OutputStream out) {
             super(out);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                out.write(b, off, len);
-            } catch (IOException e) {
-                throw failed(e);
-            }
+            guarded(() -> out.write(b, off, len));
         }
 
         @Override
         public void write(int b) throws IOException {
-            try {
-                out.write(b);
-            } catch (IOException e) {
-                throw failed(e);
-            }
+            guarded(() -> out.write(b));
         }
 
         @Override
         public void flush() throws IOException {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                throw failed(e);
-            }
+            guarded(out::flush);
         }
 
         @Override
         public void close() throws IOException {
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw failed(e);
-            }
+            guarded(out::close);
         }
 
-        private IOException failed(IOException e) {
-            if (failure == null) {
-                failure = e;
+        private void guarded(Operation op) throws IOException {
+            try {
+                op.run();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+                throw e;
             }
-            return e;
         }
     }
 

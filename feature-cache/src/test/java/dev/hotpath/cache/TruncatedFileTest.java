@@ -42,6 +42,13 @@ class TruncatedFileTest {
 
     private FeatureView view;
 
+    /** The view "card" created and filled with version 1 of every entity. */
+    private void createFilledView() {
+        view = Fixtures.stringView("card", DIM);
+        Fixtures.createView(dir, view, ENTITIES);
+        fill(1);
+    }
+
     private void fill(int version) {
         float[] v = new float[DIM];
         try (FeatureWriter w = FeatureWriter.open(dir, view.name(), Fixtures.NO_HEARTBEAT)) {
@@ -79,9 +86,7 @@ class TruncatedFileTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldServeDefaultsAsUnavailableAndNeverThrowWhenTheFileIsTruncatedUnderWarmReaderThreads()
             throws Exception {
-        view = Fixtures.stringView("card", DIM);
-        Fixtures.createView(dir, view, ENTITIES);
-        fill(1);
+        createFilledView();
         int threads = 3;
         try (FeatureReader r = FeatureReader.open(dir, view, Fixtures.MANUAL_REFRESH)) {
             Path file = r.currentHandleForTesting().file;
@@ -177,9 +182,7 @@ class TruncatedFileTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldNeverThrowFromScoreWhenTheViewFileIsTruncatedBeforeTheFirstRead() throws Exception {
-        view = Fixtures.stringView("card", DIM);
-        Fixtures.createView(dir, view, ENTITIES);
-        fill(1);
+        createFilledView();
         try (FeatureReader r = FeatureReader.open(dir, view, Fixtures.MANUAL_REFRESH)) {
             Scorer scorer = Scorer.builder()
                     .primary("m", TreeEnsemble.builder(DIM, 1).featureNames(view.featureNames())
@@ -204,9 +207,7 @@ class TruncatedFileTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldTakeATruncatedGenerationOutOfServiceBeforeAnyReadFaultsAndServeTheNextOne() throws Exception {
-        view = Fixtures.stringView("card", DIM);
-        Fixtures.createView(dir, view, ENTITIES);
-        fill(1);
+        createFilledView();
         ReaderOptions background = ReaderOptions.builder().refreshInterval(Duration.ofMillis(20)).build();
         try (FeatureReader r = FeatureReader.open(dir, view, background)) {
             float[] dst = new float[DIM];
