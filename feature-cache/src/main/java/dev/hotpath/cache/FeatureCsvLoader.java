@@ -25,7 +25,8 @@ import java.util.Objects;
  * must have a column. An optional column {@code event_time_millis} (unless a feature has that name) gives each
  * entity's event time in epoch milliseconds; without it every entity gets the load's start time. Fields may be
  * double-quoted ({@code ""} escapes a quote). An empty cell or {@code NaN} is NaN (missing); numbers use plain
- * decimal or exponent notation. Blank lines are skipped. A repeated id replaces the earlier row (last wins) and is
+ * decimal or exponent notation. Lines end with LF or CRLF (a lone CR, classic Mac OS, is refused before anything is
+ * built). Blank lines are skipped. A repeated id replaces the earlier row (last wins) and is
  * counted in {@link LoadResult#duplicates()}. A file without data rows is refused (publishing it would empty the
  * view).
  *

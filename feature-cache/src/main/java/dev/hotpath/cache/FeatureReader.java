@@ -41,7 +41,9 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Generations.</b> A background thread (or {@link #refresh()}) notices a new manifest, opens and validates the
  * new generation, switches to it, and closes the old map only after reads in flight on it have finished. No read
- * fails because of a switch.
+ * fails because of a switch. A generation whose file turns out damaged (truncated under the mapping: a read faults,
+ * or the refresher sees the file shrink) is taken out of service: reads return {@link ReadStatus#UNAVAILABLE} with
+ * defaults until a valid generation is published.
  *
  * <p><b>Thread-safety and allocation.</b> Thread-safe. {@link #read(CharSequence, float[], int)} and
  * {@link #read(long, float[], int)} allocate nothing for every status once the calling thread has made its first

@@ -140,7 +140,8 @@ public final class FeatureWriter implements AutoCloseable {
     /**
      * Creates a new, empty, unpublished generation of {@code view} (whose definition may differ from the published
      * one: that is how a schema changes). Takes the view's build lock until {@link #publish()} or {@link #close()};
-     * closing without publishing deletes the file.
+     * closing without publishing deletes the file. Under the lock it first deletes what earlier builds that never
+     * published left behind (generation files newer than the manifest's, e.g. of a killed load).
      *
      * <p>Sizing: the map holds {@code expectedEntities} plus 25 % headroom (Chronicle can grow about 2x more by
      * chaining segment tiers, then {@link CacheFullException}).
@@ -540,9 +541,10 @@ public final class FeatureWriter implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ publish / close
 
     /**
-     * Publishes this (new) generation: writes its meta record, then atomically replaces the view's manifest so
-     * readers switch to it; deletes superseded generation files beyond {@link WriterOptions#retainedGenerations()}
-     * and releases the build lock. The writer stays open on the now-current generation. Thread-safe; cold path.
+     * Publishes this (new) generation: writes its meta record (marked published), then atomically replaces the
+     * view's manifest so readers switch to it; keeps the {@link WriterOptions#retainedGenerations()} newest
+     * generations the outgoing manifest lists as published, deletes every other older generation file, and
+     * releases the build lock. The writer stays open on the now-current generation. Thread-safe; cold path.
      *
      * @throws FeatureCacheException if this generation was already published, or a newer one was published
      *                               meanwhile
