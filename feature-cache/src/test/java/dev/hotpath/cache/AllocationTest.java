@@ -87,6 +87,8 @@ class AllocationTest {
     private static long steadyStateBytes(int warmup, int calls, Runnable body) {
         long best = AllocationProbe.bytesAllocated(warmup, calls, body);
         for (int retry = 0; retry < 3 && best > 0; retry++) {
+            // Printed to the test report, so a flaky box shows how often this happens.
+            System.out.println("allocation probe saw " + best + " bytes; measuring again once the JIT is idle");
             awaitIdleCompiler();
             best = Math.min(best, AllocationProbe.bytesAllocated(warmup, calls, body));
         }
@@ -270,10 +272,12 @@ class AllocationTest {
 
     @Test
     void controlShouldSeeAllocationWhenTheBodyAllocates() {
-        long bytes = steadyStateBytes(WARMUP, CALLS, () -> {
+        // Through the same retries as the tests above (a tenth of the calls: every attempt of the control allocates).
+        int calls = CALLS / 10;
+        long bytes = steadyStateBytes(WARMUP / 10, calls, () -> {
             key("card-", (int) (sink & 1023));
             sink += cardReader.read(id.toString(), dst, 0).ordinal();
         });
-        assertTrue(bytes >= CALLS * 16L, "the probe must see the String each call creates, saw " + bytes);
+        assertTrue(bytes >= calls * 16L, "the probe must see the String each call creates, saw " + bytes);
     }
 }
