@@ -141,7 +141,7 @@ public final class FeatureWriter implements AutoCloseable {
      * Creates a new, empty, unpublished generation of {@code view} (whose definition may differ from the published
      * one: that is how a schema changes). Takes the view's build lock until {@link #publish()} or {@link #close()};
      * closing without publishing deletes the file. Under the lock it first deletes what earlier builds that never
-     * published left behind (generation files newer than the manifest's, e.g. of a killed load).
+     * published left behind (generation files newer than the published manifest's, e.g. of a killed load).
      *
      * <p>Sizing: the map holds {@code expectedEntities} plus 25 % headroom (Chronicle can grow about 2x more by
      * chaining segment tiers, then {@link CacheFullException}).
@@ -557,7 +557,6 @@ public final class FeatureWriter implements AutoCloseable {
         }
         Path manifestPath = Manifest.path(dir, view.name());
         Manifest outgoing = null;
-        boolean outgoingUnreadable = false;
         if (Files.exists(manifestPath)) {
             try {
                 outgoing = Manifest.read(dir, view.name());
@@ -567,7 +566,6 @@ public final class FeatureWriter implements AutoCloseable {
                             + " refusing to roll back");
                 }
             } catch (FeatureFileException e) {
-                outgoingUnreadable = true;
                 LOG.warn("view {}: replacing unreadable manifest: {}", view.name(), e.getMessage());
             }
         }
@@ -588,8 +586,9 @@ public final class FeatureWriter implements AutoCloseable {
         published = true;
         LOG.info("view {}: published generation {} ({} entities, {})", view.name(), handle.manifest.generation,
                 handle.entityCount(), handle.manifest.fileName);
-        if (!outgoingUnreadable) {
-            // With an unreadable manifest it is unknown what was published: delete nothing now.
+        if (outgoing != null) {
+            // Without a readable outgoing manifest it is unknown what was published (the files may be a view whose
+            // manifest was lost): delete nothing now; the next publish cleans up.
             GenerationFiles.deleteSuperseded(dir, view.name(), handle.manifest.generation, kept);
         }
         buildLock.release();

@@ -50,17 +50,25 @@ final class GenerationFiles {
     }
 
     /**
-     * Deletes the view's generation files that were never published (generation newer than the manifest's, or any
-     * generation when there is no manifest yet) and stale temporary manifests. Must hold the view's build lock, so
-     * no build is running and every such file is a leftover. Does nothing when the manifest is unreadable: what was
-     * published is unknown then (the next publish's retention cleans up).
+     * Deletes the view's generation files that were never published (generation newer than the manifest's) and stale
+     * temporary manifests. Must hold the view's build lock, so no build is running and every such file is a leftover.
+     * Does nothing when the manifest is missing or unreadable: what was published is unknown then, and the files may
+     * be a view whose manifest was lost ({@code cache repair} recovers it); retention at the next publish that
+     * replaces a readable manifest cleans up.
      *
      * @return the bytes freed
      */
     static long deleteUnpublished(Path dir, String viewName) {
         long published;
         try {
-            published = Files.exists(Manifest.path(dir, viewName)) ? Manifest.read(dir, viewName).generation : 0;
+            if (!Files.exists(Manifest.path(dir, viewName))) {
+                if (!Manifest.listGenerations(dir, viewName).isEmpty()) {
+                    LOG.warn("view {}: generation files but no manifest in {}; keeping them (if the manifest was lost,"
+                            + " hotpath cache repair recovers the view from them)", viewName, dir);
+                }
+                return 0;
+            }
+            published = Manifest.read(dir, viewName).generation;
         } catch (FeatureFileException e) {
             LOG.warn("view {}: manifest unreadable, so unpublished generation files are kept for now: {}", viewName,
                     e.getMessage());

@@ -115,6 +115,22 @@ class ManifestRepairTest {
     }
 
     @Test
+    void shouldNeverDeleteGenerationFilesWhileTheManifestIsMissingAndRecoverItFromThem() throws Exception {
+        setUpCardView();
+        load("card_fp,txn_count_1h,amount_avg_30d,country_risk\nfp-1,2,2,2\n");
+        Files.delete(Manifest.path(dir, "card"));
+        // A build now cannot know what was published: the files may be all that is left of the view.
+        FeatureWriter.createGeneration(dir, view, 10, Fixtures.NO_HEARTBEAT).close();
+        assertTrue(Files.exists(dir.resolve(file(1))) && Files.exists(dir.resolve(file(2))));
+
+        Map<String, String> out = FeatureCacheAdminTest.flatten(FeatureCacheAdmin.repair(definition, dir));
+        assertEquals("true", out.get("repaired"));
+        assertEquals("missing", out.get("problem"));
+        assertEquals("2", out.get("generation"));
+        assertEquals(2f, txnCount("fp-1"));
+    }
+
+    @Test
     void shouldChangeNothingWhenTheManifestIsValid() throws Exception {
         setUpCardView();
         byte[] before = Files.readAllBytes(Manifest.path(dir, "card"));
