@@ -42,8 +42,10 @@ import java.util.function.LongSupplier;
  * <p><b>Generations.</b> A background thread (or {@link #refresh()}) notices a new manifest, opens and validates the
  * new generation, switches to it, and closes the old map only after reads in flight on it have finished. No read
  * fails because of a switch. A generation whose file turns out damaged (truncated under the mapping: a read faults,
- * or the refresher sees the file shrink) is taken out of service: reads return {@link ReadStatus#UNAVAILABLE} with
- * defaults until a valid generation is published.
+ * or the refresher, which checks the file's size every 50 ms, sees it shrink) is taken out of service: reads return
+ * {@link ReadStatus#UNAVAILABLE} with defaults, without touching the file, until a valid generation is published.
+ * Reads racing the truncation before it is noticed may fault, and the JVM reports that fault asynchronously (an
+ * {@link InternalError} that can surface in the calling thread after the read returned); see the module README.
  *
  * <p><b>Thread-safety and allocation.</b> Thread-safe. {@link #read(CharSequence, float[], int)} and
  * {@link #read(long, float[], int)} allocate nothing for every status once the calling thread has made its first
@@ -59,6 +61,8 @@ public final class FeatureReader implements AutoCloseable {
     private static final int IN_FLIGHT_STRIDE = 32;
     private static final long RETIRE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How often the refresher checks that the served file did not shrink (between refreshes). */
+    static final long DAMAGE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Read failures are logged at most once per this interval (with the count since the last report). */
     static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final AtomicReferenceFieldUpdater<FeatureReader, Generation> CURRENT =
@@ -310,8 +314,9 @@ public final class FeatureReader implements AutoCloseable {
      * Chronicle failed unexpectedly: its internal lock timeout, a corrupt file, or an {@link InternalError}, which is
      * how the JVM reports a SIGBUS on the mapping (the file was truncated under it). Counted, logged at most once per
      * {@link #ERROR_LOG_INTERVAL_NANOS}, defaults served. A SIGBUS also takes the generation out of service at once:
-     * every further access to the truncated pages would fault again, and the JVM delivers such faults asynchronously
-     * (possibly after this method returned), so the fewer there are, the better.
+     * every further access to the lost pages would fault again, and the JVM reports such faults asynchronously, at
+     * the thread's next safepoint check, which may come after the read returned (even in the caller's code); so the
+     * fewer there are, the better.
      */
     private ReadStatus failed(Generation g, Throwable e) {
         long errors = readErrors.incrementAndGet();
@@ -573,14 +578,27 @@ public final class FeatureReader implements AutoCloseable {
     }
 
     private void refreshLoop() {
+        long nextRefresh = System.nanoTime() + refreshIntervalNanos;
         while (!closed) {
-            LockSupport.parkNanos(refreshIntervalNanos);
+            // Between refreshes, a cheap check (one stat) that the served file did not shrink, every
+            // DAMAGE_CHECK_NANOS: reads racing a truncation before it is noticed are the ones that can fault.
+            long untilRefresh = nextRefresh - System.nanoTime();
+            LockSupport.parkNanos(Math.max(0, Math.min(untilRefresh, DAMAGE_CHECK_NANOS)));
             if (closed) {
                 break;
             }
             try {
-                refresh();
-                lastRefreshError = null;
+                if (System.nanoTime() - nextRefresh >= 0 || current.replacedDamaged != null) {
+                    nextRefresh = System.nanoTime() + refreshIntervalNanos;
+                    refresh();
+                    lastRefreshError = null;
+                } else {
+                    synchronized (refreshLock) {
+                        if (!closed) {
+                            checkForDamage();
+                        }
+                    }
+                }
             } catch (Throwable t) {
                 // Loop boundary: keep serving the current generation, count, log only when the problem changes.
                 String msg = String.valueOf(t.getMessage());
