@@ -189,7 +189,8 @@ final class CacheCommand implements Runnable {
 
         @Option(names = "--generation", paramLabel = "N",
                 description = "Restore exactly generation N (it must validate; it need not be marked published,"
-                        + " which files from Hotpath versions before the mark are not), even over a valid manifest.")
+                        + " which files from Hotpath versions before the mark are not), even over a valid manifest."
+                        + " Newer generation files then count as unpublished: the next load deletes them.")
         private long generation;
 
         @Override
