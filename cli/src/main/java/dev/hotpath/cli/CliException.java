@@ -5,8 +5,8 @@ import dev.hotpath.scoring.HotpathException;
 /**
  * A runtime failure of a {@code hotpath} command that is the user's to fix (a file that cannot be opened, an
  * output that cannot be written). {@link HotpathCli} prints its message as the one-line error and exits with
- * {@link ExitCodes#FAILURE}. The message is made {@link HotpathException#printable printable} (it often quotes text
- * from the user's files).
+ * {@link dev.hotpath.shadow.report.ExitCodes#FAILURE}. The message is made {@link HotpathException#printable printable}
+ * (it often quotes text from the user's files).
  *
  * <p>Immutable; thread-safe.
  */

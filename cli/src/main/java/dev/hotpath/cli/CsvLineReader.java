@@ -103,7 +103,7 @@ final class CsvLineReader {
                 if (buf.length >= maxLineBytes) {
                     for (int i = pos; i < limit; i++) {
                         if (buf[i] == '\r') {
-                            throw CsvScorer.crOnly(source, lineNumber + 1);
+                            throw FeatureCsvReader.crOnly(source, lineNumber + 1);
                         }
                     }
                     throw new CsvInputException(source, lineNumber + 1,

@@ -1,5 +1,7 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
+
 /**
  * The fixed-size value layout Hotpath owns inside each Chronicle Map value ({@code byte[]} of constant size), in
  * native byte order (little-endian on every platform Chronicle Map supports; checked at start-up).
@@ -39,7 +41,7 @@ final class RecordLayout {
     static final int META_ENTRIES_CAPACITY = 60;
     static final int MIN_RECORD_SIZE = 64;
 
-    /** Flag bit of the reserved meta record; readers report it as {@link ReadStatus#NOT_FOUND}. */
+    /** Flag bit of the reserved meta record; readers report it as {@link FeatureStatus#NOT_FOUND}. */
     static final int FLAG_META = 1;
     /**
      * Meta record only: the generation was published (set just before the manifest flip). Lets {@code cache repair}

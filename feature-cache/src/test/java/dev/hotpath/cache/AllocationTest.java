@@ -1,6 +1,5 @@
 package dev.hotpath.cache;
 
-import dev.hotpath.scoring.scorer.FeatureSource;
 import dev.hotpath.scoring.scorer.FeatureStatus;
 import dev.hotpath.scoring.testing.AllocationProbe;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
@@ -10,8 +9,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -23,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The request path allocates nothing: 0 bytes over 100k reads after 20k warm-up, for every status and both id
- * kinds, also through the scorer's {@code FeatureSource}; 0 bytes per single upsert and delete. Measured with the
- * per-thread allocation counter; tagged {@code allocation}, so the build runs it again with escape analysis off.
+ * kinds (through the scorer's {@code FeatureSource} interface: {@link FeatureReaderAsSourceTest}); 0 bytes per
+ * single upsert and delete. Measured with the per-thread allocation counter ({@link SteadyAllocation}); tagged
+ * {@code allocation}, so the build runs it again with escape analysis off.
  */
 @Tag("allocation")
 class AllocationTest {
@@ -76,72 +74,46 @@ class AllocationTest {
         merchantWriter.close();
     }
 
-    /**
-     * {@link AllocationProbe#bytesAllocated} made robust to a loaded 2-core box without weakening what it proves: on
-     * such a box the JIT's queue drains slowly, so a compilation or deoptimisation can land in every round of one
-     * measurement (once, 80 B, seen while another JVM loaded the CPU). A measurement that saw bytes is therefore
-     * repeated, each time after the compiler has been idle for a while, and the best attempt counts. An allocation on
-     * the measured path itself happens in every round of every attempt, at least once per {@code calls} calls, and
-     * still fails.
-     */
-    private static long steadyStateBytes(int warmup, int calls, Runnable body) {
-        long best = AllocationProbe.bytesAllocated(warmup, calls, body);
-        for (int retry = 0; retry < 3 && best > 0; retry++) {
-            // Printed to the test report, so a flaky box shows how often this happens.
-            System.out.println("allocation probe saw " + best + " bytes; measuring again once the JIT is idle");
-            awaitIdleCompiler();
-            best = Math.min(best, AllocationProbe.bytesAllocated(warmup, calls, body));
-        }
-        return best;
-    }
-
-    /** Waits (at most 10 s) until the JIT has compiled nothing for 100 ms. */
-    private static void awaitIdleCompiler() {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
-            return;
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        long last = jit.getTotalCompilationTime();
-        while (System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            long now = jit.getTotalCompilationTime();
-            if (now == last) {
-                return;
-            }
-            last = now;
-        }
-    }
-
     private void key(String prefix, int i) {
         id.setLength(0);
         id.append(prefix).append(i);
     }
 
-    private void assertZeroAllocation(String what, ReadStatus expected, Runnable read) {
-        long bytes = steadyStateBytes(WARMUP, CALLS, read);
+    /** One read under test; returns its status. */
+    private interface StatusRead {
+        FeatureStatus read();
+    }
+
+    private void assertZeroAllocation(String what, FeatureStatus expected, StatusRead read) {
+        long[] calls = {0};
+        long[] matching = {0};
+        long bytes = SteadyAllocation.bytes(WARMUP, CALLS, () -> {
+            calls[0]++;
+            if (read.read() == expected) {
+                matching[0]++;
+            }
+        });
         assertEquals(0, bytes, what + " allocated " + bytes + " bytes over " + CALLS + " calls");
-        assertTrue(cardReader.count(expected) + merchantReader.count(expected) >= CALLS, what
-                + " did not produce " + expected + " (sink " + sink + ")");
+        assertEquals(calls[0], matching[0], what + " did not always produce " + expected + " (sink " + sink + ")");
     }
 
     @Test
     void shouldAllocateNothingForPresentReads() {
         int[] i = {0};
-        assertZeroAllocation("PRESENT by CharSequence", ReadStatus.PRESENT, () -> {
+        assertZeroAllocation("PRESENT by CharSequence", FeatureStatus.PRESENT, () -> {
             key("card-", i[0]++ % 1000);
-            sink += cardReader.read(id, dst, 0) == ReadStatus.PRESENT ? (long) dst[0] : -1_000_000;
+            FeatureStatus s = cardReader.read(id, dst, 0);
+            sink += (long) dst[0];
+            return s;
         });
-        assertZeroAllocation("PRESENT by long", ReadStatus.PRESENT, () ->
-                sink += merchantReader.read(i[0]++ % 1000, dst, 8) == ReadStatus.PRESENT ? 1 : -1_000_000);
-        assertZeroAllocation("PRESENT by decimal text on a long view", ReadStatus.PRESENT, () -> {
+        assertZeroAllocation("PRESENT by long", FeatureStatus.PRESENT, () -> {
+            FeatureStatus s = merchantReader.read(i[0]++ % 1000, dst, 8);
+            sink += (long) dst[8];
+            return s;
+        });
+        assertZeroAllocation("PRESENT by decimal text on a long view", FeatureStatus.PRESENT, () -> {
             key("", i[0]++ % 1000);
-            sink += merchantReader.read(id, dst, 0).ordinal();
+            return merchantReader.read(id, dst, 0);
         });
         assertTrue(sink > 0);
     }
@@ -149,33 +121,30 @@ class AllocationTest {
     @Test
     void shouldAllocateNothingForNotFoundReads() {
         int[] i = {0};
-        assertZeroAllocation("NOT_FOUND by CharSequence", ReadStatus.NOT_FOUND, () -> {
+        assertZeroAllocation("NOT_FOUND by CharSequence", FeatureStatus.NOT_FOUND, () -> {
             key("nobody-", i[0]++);
-            sink += cardReader.read(id, dst, 0).ordinal();
+            return cardReader.read(id, dst, 0);
         });
-        assertZeroAllocation("NOT_FOUND by long on a string view", ReadStatus.NOT_FOUND, () ->
-                sink += cardReader.read(1_000_000L + i[0]++, dst, 0).ordinal());
-        assertZeroAllocation("NOT_FOUND by non-numeric text on a long view", ReadStatus.NOT_FOUND, () ->
-                sink += merchantReader.read("not-a-number", dst, 0).ordinal());
+        assertZeroAllocation("NOT_FOUND by long on a string view", FeatureStatus.NOT_FOUND, () ->
+                cardReader.read(1_000_000L + i[0]++, dst, 0));
+        assertZeroAllocation("NOT_FOUND by non-numeric text on a long view", FeatureStatus.NOT_FOUND, () ->
+                merchantReader.read("not-a-number", dst, 0));
     }
 
     @Test
     void shouldAllocateNothingForStaleReads() {
-        assertZeroAllocation("STALE by CharSequence", ReadStatus.STALE, () ->
-                sink += cardReader.read("old", dst, 0).ordinal());
-        assertZeroAllocation("STALE by long", ReadStatus.STALE, () ->
-                sink += merchantReader.read(-1L, dst, 0).ordinal());
+        assertZeroAllocation("STALE by CharSequence", FeatureStatus.STALE, () -> cardReader.read("old", dst, 0));
+        assertZeroAllocation("STALE by long", FeatureStatus.STALE, () -> merchantReader.read(-1L, dst, 0));
     }
 
     @Test
     void shouldAllocateNothingForSchemaMismatchReads() {
         FeatureView other = FeatureView.builder("card").ttl(Duration.ofHours(2)).feature("x").build();
         try (FeatureReader pinnedToOther = FeatureReader.open(dir, other, Fixtures.MANUAL_REFRESH)) {
-            long before = pinnedToOther.count(ReadStatus.SCHEMA_MISMATCH);
-            long bytes = steadyStateBytes(WARMUP, CALLS, () ->
-                    sink += pinnedToOther.read("card-1", dst, 0).ordinal() + pinnedToOther.read(1L, dst, 1).ordinal());
-            assertEquals(0, bytes);
-            assertTrue(pinnedToOther.count(ReadStatus.SCHEMA_MISMATCH) - before >= 2L * (WARMUP + CALLS));
+            assertZeroAllocation("SCHEMA_MISMATCH by CharSequence", FeatureStatus.SCHEMA_MISMATCH, () ->
+                    pinnedToOther.read("card-1", dst, 0));
+            assertZeroAllocation("SCHEMA_MISMATCH by long", FeatureStatus.SCHEMA_MISMATCH, () ->
+                    pinnedToOther.read(1L, dst, 1));
         }
     }
 
@@ -196,8 +165,7 @@ class AllocationTest {
         holder.start();
         try {
             assertTrue(locked.await(30, TimeUnit.SECONDS));
-            assertZeroAllocation("LOCK_TIMEOUT", ReadStatus.LOCK_TIMEOUT, () ->
-                    sink += cardReader.read("card-7", dst, 0).ordinal());
+            assertZeroAllocation("LOCK_TIMEOUT", FeatureStatus.LOCK_TIMEOUT, () -> cardReader.read("card-7", dst, 0));
         } finally {
             release.countDown();
             holder.join(30_000);
@@ -207,29 +175,30 @@ class AllocationTest {
     @Test
     void shouldAllocateNothingForUnavailableReads() {
         cardReader.close();
-        assertZeroAllocation("UNAVAILABLE", ReadStatus.UNAVAILABLE, () ->
-                sink += cardReader.read("card-1", dst, 0).ordinal() + cardReader.read(1L, dst, 0).ordinal());
+        assertZeroAllocation("UNAVAILABLE by CharSequence", FeatureStatus.UNAVAILABLE, () ->
+                cardReader.read("card-1", dst, 0));
+        assertZeroAllocation("UNAVAILABLE by long", FeatureStatus.UNAVAILABLE, () -> cardReader.read(1L, dst, 0));
     }
 
     @Test
     void shouldAllocateNothingPerSingleUpsertAndDelete() {
         float[] v = new float[8];
         int[] i = {0};
-        long bytes = steadyStateBytes(WARMUP, CALLS, () -> {
+        long bytes = SteadyAllocation.bytes(WARMUP, CALLS, () -> {
             int k = i[0]++ % 1000;
             v[1] = k;
             key("card-", k);
             sink += cardWriter.upsert(id, clock.get(), v, 0) ? 1 : 0;
         });
         assertEquals(0, bytes, "upsert(CharSequence) allocated " + bytes);
-        bytes = steadyStateBytes(WARMUP, CALLS, () ->
+        bytes = SteadyAllocation.bytes(WARMUP, CALLS, () ->
                 sink += merchantWriter.upsert(i[0]++ % 1000, clock.get(), v, 0) ? 1 : 0);
         assertEquals(0, bytes, "upsert(long) allocated " + bytes);
-        bytes = steadyStateBytes(WARMUP, CALLS, () ->
+        bytes = SteadyAllocation.bytes(WARMUP, CALLS, () ->
                 sink += cardWriter.upsert(i[0]++ % 1000, clock.get(), v, 0) ? 1 : 0);
         assertEquals(0, bytes, "upsert(long) on a string view allocated " + bytes);
         // Alternate delete and re-insert so both really change the map.
-        bytes = steadyStateBytes(WARMUP, CALLS, () -> {
+        bytes = SteadyAllocation.bytes(WARMUP, CALLS, () -> {
             int k = i[0]++ % 1000;
             key("card-", k);
             sink += cardWriter.delete(id) ? 1 : 0;
@@ -246,7 +215,7 @@ class AllocationTest {
         FeatureBatch batch = new FeatureBatch(8, 16);
         float[] v = new float[8];
         int[] i = {0};
-        long bytes = steadyStateBytes(WARMUP / 16, CALLS / 16, () -> {
+        long bytes = SteadyAllocation.bytes(WARMUP / 16, CALLS / 16, () -> {
             batch.clear();
             for (int j = 0; j < 16; j++) {
                 key("card-", (i[0] + j) % 1000);
@@ -259,22 +228,10 @@ class AllocationTest {
     }
 
     @Test
-    void shouldAllocateNothingThroughTheScorersFeatureSource() {
-        FeatureSource src = cardReader.asFeatureSource();
-        int[] i = {0};
-        long bytes = steadyStateBytes(WARMUP, CALLS, () -> {
-            key("card-", i[0]++ % 1000);
-            sink += src.read(id, dst, 0) == FeatureStatus.PRESENT ? 1 : -1_000_000;
-        });
-        assertEquals(0, bytes, "FeatureSource.read allocated " + bytes + " bytes over " + CALLS + " calls");
-        assertTrue(sink > 0);
-    }
-
-    @Test
     void controlShouldSeeAllocationWhenTheBodyAllocates() {
         // Through the same retries as the tests above (a tenth of the calls: every attempt of the control allocates).
         int calls = CALLS / 10;
-        long bytes = steadyStateBytes(WARMUP / 10, calls, () -> {
+        long bytes = SteadyAllocation.bytes(WARMUP / 10, calls, () -> {
             key("card-", (int) (sink & 1023));
             sink += cardReader.read(id.toString(), dst, 0).ordinal();
         });

@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +58,7 @@ class ManifestRepairTest {
     private float txnCount(String id) {
         try (FeatureReader r = FeatureReader.open(dir, view, Fixtures.MANUAL_REFRESH)) {
             float[] dst = new float[3];
-            assertEquals(ReadStatus.PRESENT, r.read(id, dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read(id, dst, 0));
             return dst[0];
         }
     }

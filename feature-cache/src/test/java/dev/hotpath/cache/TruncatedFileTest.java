@@ -2,9 +2,11 @@ package dev.hotpath.cache;
 
 import dev.hotpath.scoring.model.TreeEnsemble;
 import dev.hotpath.scoring.scorer.FeatureStatus;
+import dev.hotpath.scoring.scorer.MetricsSnapshot;
 import dev.hotpath.scoring.scorer.ScoreRequest;
 import dev.hotpath.scoring.scorer.ScoreResult;
 import dev.hotpath.scoring.scorer.Scorer;
+import dev.hotpath.scoring.scorer.ViewHealth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -159,17 +162,21 @@ class TruncatedFileTest {
             }
             assertNull(r.currentHandleForTesting());
             float[] dst = new float[DIM];
-            assertEquals(ReadStatus.UNAVAILABLE, r.read("e1", dst, 0));
+            assertEquals(FeatureStatus.UNAVAILABLE, r.read("e1", dst, 0));
             assertDefaults(dst);
+            ViewHealth health = r.health();
+            assertFalse(health.serving());
+            assertTrue(health.problem().contains("generation 1 (" + file.getFileName() + ") is damaged"),
+                    health.problem());
 
             // The refresher retries the manifest's generation: still truncated, so it says so and keeps serving
             // defaults; once a valid generation is published, it switches to it.
             FeatureFileException still = assertThrows(FeatureFileException.class, r::refresh);
             assertTrue(still.getMessage().contains(file.getFileName().toString()), still.getMessage());
-            assertEquals(ReadStatus.UNAVAILABLE, r.read("e1", dst, 0));
+            assertEquals(FeatureStatus.UNAVAILABLE, r.read("e1", dst, 0));
             publishNewGeneration(2);
             awaitTrue(() -> r.generation() == 2, "the refresher must switch to the new generation");
-            assertEquals(ReadStatus.PRESENT, r.read("e1", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("e1", dst, 0));
             assertTrue(WriterChildMain.isConsistent(dst, 0, DIM, 1));
             assertEquals(2f, dst[1]);
         }
@@ -187,18 +194,18 @@ class TruncatedFileTest {
             int k = (int) ((i[0] * 13 + seed) % ENTITIES);
             id.setLength(0);
             id.append('e').append(k);
-            ReadStatus s = r.read(id, dst, 0);
+            FeatureStatus s = r.read(id, dst, 0);
             if (i[0] == 60_000) {
                 warm.countDown(); // the reads from here on run JIT-compiled, as in a service
             }
             if (p == 1) {
                 afterReads.incrementAndGet(seed);
-                if (s == ReadStatus.UNAVAILABLE) {
+                if (s == FeatureStatus.UNAVAILABLE) {
                     afterUnavailable.incrementAndGet();
                 }
-                if (s == ReadStatus.PRESENT && !WriterChildMain.isConsistent(dst, 0, DIM, k)) {
+                if (s == FeatureStatus.PRESENT && !WriterChildMain.isConsistent(dst, 0, DIM, k)) {
                     badPresent.incrementAndGet();
-                } else if (s != ReadStatus.PRESENT && (dst[0] != view.defaultValue(0)
+                } else if (s != FeatureStatus.PRESENT && (dst[0] != view.defaultValue(0)
                         || dst[DIM - 1] != view.defaultValue(DIM - 1))) {
                     badDefaults.incrementAndGet();
                 }
@@ -229,7 +236,7 @@ class TruncatedFileTest {
             Scorer scorer = Scorer.builder()
                     .primary("m", TreeEnsemble.builder(DIM, 1).featureNames(view.featureNames())
                             .baseMargins(new float[] {0.25f}).build())
-                    .featureSource(r.asFeatureSource())
+                    .featureSource(r)
                     .problemLogInterval(1, TimeUnit.HOURS).build();
             ScoreRequest req = scorer.newRequest();
             ScoreResult res = scorer.newResult();
@@ -250,7 +257,7 @@ class TruncatedFileTest {
             }
             System.out.println("scores racing the truncation: " + racing + ", faults reported outside the read: "
                     + surfaced);
-            long before = r.count(ReadStatus.UNAVAILABLE);
+            MetricsSnapshot before = scorer.metrics();
             for (int i = 0; i < 100_000; i++) {
                 id.setLength(0);
                 id.append('e').append(i % ENTITIES);
@@ -258,7 +265,7 @@ class TruncatedFileTest {
                 assertEquals(FeatureStatus.UNAVAILABLE, res.status(0));
                 assertTrue(res.hasFlag(ScoreResult.FEATURE_STORE_DEGRADED));
             }
-            assertEquals(100_000, r.count(ReadStatus.UNAVAILABLE) - before);
+            assertEquals(100_000, scorer.metrics().since(before).statusCount(0, FeatureStatus.UNAVAILABLE));
         }
     }
 
@@ -269,17 +276,17 @@ class TruncatedFileTest {
         ReaderOptions background = ReaderOptions.builder().refreshInterval(Duration.ofMillis(20)).build();
         try (FeatureReader r = FeatureReader.open(dir, view, background)) {
             float[] dst = new float[DIM];
-            assertEquals(ReadStatus.PRESENT, r.read("e5", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("e5", dst, 0));
             truncate(r.currentHandleForTesting().file, 4096);
             // No reads meanwhile: the refresher notices the shorter file by itself.
             awaitTrue(() -> r.generation() == 0, "the refresher must take the truncated generation out of service");
-            assertEquals(ReadStatus.UNAVAILABLE, r.read("e5", dst, 0));
+            assertEquals(FeatureStatus.UNAVAILABLE, r.read("e5", dst, 0));
             assertDefaults(dst);
             assertEquals(0, r.stats().readErrors(), "no read may have faulted");
 
             publishNewGeneration(3);
             awaitTrue(() -> r.generation() == 2, "the refresher must switch to the new generation");
-            assertEquals(ReadStatus.PRESENT, r.read("e5", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("e5", dst, 0));
             assertEquals(3f, dst[1]);
         }
     }

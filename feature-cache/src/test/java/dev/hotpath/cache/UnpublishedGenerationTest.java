@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,7 +83,7 @@ class UnpublishedGenerationTest {
 
             float[] dst = new float[DIM];
             assertFalse(reader.refresh(), "nothing was published");
-            assertEquals(ReadStatus.PRESENT, reader.read("e7", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, reader.read("e7", dst, 0));
             assertEquals(2f, dst[0]);
 
             // The next load deletes the leftover under the build lock, never reuses its number, and keeps the
@@ -92,7 +93,7 @@ class UnpublishedGenerationTest {
             assertEquals(List.of(file(2), file(4)), generationFiles());
             assertEquals(List.of(file(2)), Manifest.read(dir, "card").previousFiles);
             assertTrue(reader.refresh());
-            assertEquals(ReadStatus.PRESENT, reader.read("e7", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, reader.read("e7", dst, 0));
             assertEquals(4f, dst[0]);
 
             Map<String, String> after = FeatureCacheAdminTest.flatten(FeatureCacheAdmin.stats(dir));
@@ -146,7 +147,7 @@ class UnpublishedGenerationTest {
         assertEquals(List.of(file(1)), generationFiles(), "the sized but unallocated file must be deleted");
         try (FeatureReader r = FeatureReader.open(dir, view, Fixtures.MANUAL_REFRESH)) {
             float[] dst = new float[DIM];
-            assertEquals(ReadStatus.PRESENT, r.read("a", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("a", dst, 0));
         }
         // The build lock was released: the next build works.
         try (FeatureWriter next = FeatureWriter.createGeneration(dir, view, 10, Fixtures.NO_HEARTBEAT)) {
