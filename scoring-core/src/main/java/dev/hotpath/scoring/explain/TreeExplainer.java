@@ -43,7 +43,7 @@ public final class TreeExplainer {
     private final int width;
     private final List<String> columnNames;
     private final TreeShapTables[] tables;
-    private final double[] delta;
+    private final TreeShapTables.Rule rule;
     private final double[] bias;
     private final int points;
     private final int maxNodes;
@@ -65,9 +65,9 @@ public final class TreeExplainer {
         final boolean[] sat;
         final double[] phi;
 
-        Scratch(int maxNodes, int points, int width) {
-            this.c = new double[maxNodes * points];
-            this.s = new double[maxNodes * points];
+        Scratch(int maxNodes, int lanes, int width) {
+            this.c = new double[maxNodes * lanes];
+            this.s = new double[maxNodes * lanes];
             this.hot = new int[maxNodes];
             this.mode = new int[maxNodes];
             this.sat = new boolean[maxNodes];
@@ -75,19 +75,16 @@ public final class TreeExplainer {
         }
     }
 
-    private TreeExplainer(Model model, TreeShapTables[] tables, double[] bias, GaussLegendre rule, int maxNodes,
-                          int maxDistinct) {
+    private TreeExplainer(Model model, TreeShapTables[] tables, double[] bias, TreeShapTables.Rule rule,
+                          int maxNodes, int maxDistinct) {
         this.model = model;
         this.numFeatures = model.numFeatures();
         this.numGroups = model.numMarginOutputs();
         this.width = numGroups * (numFeatures + 1);
         this.tables = tables;
         this.bias = bias;
-        this.points = rule.t.length;
-        this.delta = new double[points];
-        for (int k = 0; k < points; k++) {
-            delta[k] = 1 / (1 - rule.t[k]);
-        }
+        this.rule = rule;
+        this.points = rule.gl.t.length;
         this.maxNodes = maxNodes;
         this.maxDistinct = maxDistinct;
         long bytes = 0;
@@ -130,7 +127,8 @@ public final class TreeExplainer {
             structures[i] = new TreeShapTables.Structure(v);
             maxDistinct = Math.max(maxDistinct, structures[i].maxDistinct);
         }
-        GaussLegendre rule = GaussLegendre.of(Math.max(1, (maxDistinct + 1) / 2));
+        TreeShapTables.Rule rule = new TreeShapTables.Rule(GaussLegendre.of(Math.max(1, (maxDistinct + 1) / 2)),
+                maxDistinct, 3);
         int groups = model.numMarginOutputs();
         double[] bias = new double[groups];
         float[] base = ensemble.baseMargins();
@@ -237,12 +235,24 @@ public final class TreeExplainer {
 
     /** @return bytes of one {@link Scratch} */
     public long scratchBytes() {
-        return 16L * maxNodes * points + 9L * maxNodes + 8L * width;
+        return 16L * maxNodes * rule.m + 9L * maxNodes + 8L * width;
+    }
+
+    /**
+     * Binds reason codes to this explainer.
+     *
+     * @param codes the configuration
+     * @return the explainer of top reason codes
+     * @throws dev.hotpath.scoring.ConfigurationException if a configured feature is not the model's, the output
+     *     group does not exist, or an unmapped feature's own code would clash with a defined code's name
+     */
+    public ReasonCodeExplainer reasons(ReasonCodes codes) {
+        return new ReasonCodeExplainer(this, codes);
     }
 
     /** @return working memory for one thread's calls with a caller-owned scratch */
     public Scratch newScratch() {
-        return new Scratch(maxNodes, points, width);
+        return new Scratch(maxNodes, rule.m, width);
     }
 
     /**
@@ -286,7 +296,7 @@ public final class TreeExplainer {
      */
     public void contributions(float[] rows, int offset, Scratch s, double[] out, int outOffset) {
         if (offset < 0 || rows.length - offset < numFeatures || outOffset < 0 || out.length - outOffset < width
-                || s.phi.length != width || s.hot.length < maxNodes || s.c.length < maxNodes * points) {
+                || s.phi.length != width || s.hot.length < maxNodes || s.c.length < maxNodes * rule.m) {
             throw misuse(rows, offset, out.length, outOffset);
         }
         compute(rows, offset, s, out, outOffset);
@@ -296,7 +306,7 @@ public final class TreeExplainer {
         java.util.Arrays.fill(out, outOff, outOff + width, 0.0);
         int block = numFeatures + 1;
         for (TreeShapTables t : tables) {
-            t.accumulate(x, off, s, delta, out, outOff + t.group * block);
+            t.accumulate(x, off, s, out, outOff + t.group * block);
         }
         for (int g = 0; g < numGroups; g++) {
             out[outOff + g * block + numFeatures] = bias[g];
@@ -308,7 +318,7 @@ public final class TreeExplainer {
         for (int i = 0; i < tables.length; i++) {
             TreeShapTables t = tables[i];
             if (t.group == group && !skip[i]) {
-                t.accumulate(x, off, s, delta, phi, 0);
+                t.accumulate(x, off, s, phi, 0);
             }
         }
     }

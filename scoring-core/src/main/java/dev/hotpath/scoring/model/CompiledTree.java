@@ -60,15 +60,19 @@ final class CompiledTree implements TreeView {
     @Override
     public int childFor(int n, float[] x, int off) {
         float v = x[off + feature[n]];
+        boolean missing = v != v;
         boolean goLeft;
-        if (v != v) {
-            goLeft = defaultLeft[n];
-        } else if (categories != null && categories[n] != null) {
-            goLeft = !inCategories(categories[n], v);
+        if (categories != null && categories[n] != null) {
+            goLeft = missing ? defaultLeft[n] : !inCategories(categories[n], v);
         } else {
-            goLeft = v < threshold[n];
+            // NaN compares false, so a missing value goes left exactly when its default direction says so.
+            goLeft = v < threshold[n] | missing & defaultLeft[n];
         }
-        return goLeft ? n + 1 : right[n];
+        // Arithmetic rather than a select: routing rows through every node (explanations) is a coin flip per node,
+        // and a mispredicted branch costs more than the comparison.
+        int r = right[n];
+        int left = goLeft ? 1 : 0;
+        return r + left * (n + 1 - r);
     }
 
     @Override
