@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The engine of {@code hotpath score}: streams a CSV of feature rows through a {@link Model} and writes one CSV row
- * of outputs per input row, in order. Memory use is bounded by one batch of rows, whatever the input size.
+ * The engine of {@code hotpath score} and {@code hotpath explain}: streams a CSV of feature rows through a
+ * {@link Model} and writes one CSV row per input row, in order — the model's outputs, or whatever an {@link Output}
+ * computes from the rows (contributions, reason codes). Memory use is bounded by one batch of rows, whatever the
+ * input size.
  *
  * <h2>Input</h2>
  * The first line is a header naming the columns. Every column must name one of the model's features
@@ -42,9 +44,28 @@ final class CsvScorer {
     private static final int MAX_QUOTED_CHARS = 60;
 
     private final Model model;
-    private final boolean margin;
+    private final Output output;
     private final boolean allowMissingColumns;
     private final int maxLineBytes;
+
+    /**
+     * What is written for the rows: the header's columns, then per batch one CSV line per row (each ending in
+     * {@code \n}). One instance per run; not thread-safe.
+     */
+    interface Output {
+        /** @return the output columns, in order */
+        List<String> columns();
+
+        /**
+         * Writes one line per row.
+         *
+         * @param rows {@code n} rows of {@code model.numFeatures()} values, row-major
+         * @param n how many rows
+         * @param out where to write
+         * @throws IOException if writing fails
+         */
+        void write(float[] rows, int n, Writer out) throws IOException;
+    }
 
     /**
      * @param model the model to score with; not closed by this class
@@ -53,10 +74,61 @@ final class CsvScorer {
      * @param maxLineBytes the longest input line accepted
      */
     CsvScorer(Model model, boolean margin, boolean allowMissingColumns, int maxLineBytes) {
+        this(model, new Scores(model, margin), allowMissingColumns, maxLineBytes);
+    }
+
+    /**
+     * @param model the model the rows are for (its feature names are the columns); not closed by this class
+     * @param output what to write per row
+     * @param allowMissingColumns treat model features without a column as missing instead of failing
+     * @param maxLineBytes the longest input line accepted
+     */
+    CsvScorer(Model model, Output output, boolean allowMissingColumns, int maxLineBytes) {
         this.model = model;
-        this.margin = margin;
+        this.output = output;
         this.allowMissingColumns = allowMissingColumns;
         this.maxLineBytes = maxLineBytes;
+    }
+
+    /** The model's outputs or margins, batch-scored, each written with {@link Float#toString(float)}. */
+    private static final class Scores implements Output {
+        private final Model model;
+        private final boolean margin;
+        private final int k;
+        private float[] outs = new float[0];
+
+        Scores(Model model, boolean margin) {
+            this.model = model;
+            this.margin = margin;
+            this.k = margin ? model.numMarginOutputs() : model.numOutputs();
+        }
+
+        @Override
+        public List<String> columns() {
+            return margin ? model.marginOutputNames() : model.outputNames();
+        }
+
+        @Override
+        public void write(float[] rows, int n, Writer out) throws IOException {
+            if (outs.length < n * k) {
+                outs = new float[n * k];
+            }
+            if (margin) {
+                model.scoreMargin(rows, n, outs);
+            } else {
+                model.score(rows, n, outs);
+            }
+            int i = 0;
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < k; j++, i++) {
+                    if (j > 0) {
+                        out.write(',');
+                    }
+                    out.write(Float.toString(outs[i]));
+                }
+                out.write('\n');
+            }
+        }
     }
 
     /**
@@ -77,14 +149,14 @@ final class CsvScorer {
         int[] colToFeature = mapColumns(header, source);
 
         int nf = model.numFeatures();
-        int k = margin ? model.numMarginOutputs() : model.numOutputs();
+        List<String> columns = output.columns();
+        int k = columns.size();
         int batchRows = Math.max(1, Math.min(MAX_BATCH_ROWS, MAX_BATCH_VALUES / Math.max(1, Math.max(nf, k))));
         // Positions of features without a column are never written, so they stay NaN (missing) for every row.
         float[] rows = new float[batchRows * nf];
         Arrays.fill(rows, Float.NaN);
-        float[] outs = new float[batchRows * k];
 
-        writeHeader(out, margin ? model.marginOutputNames() : model.outputNames());
+        writeHeader(out, columns);
         long total = 0;
         int n = 0;
         while (reader.nextLine()) {
@@ -105,14 +177,14 @@ final class CsvScorer {
                 rows[base + colToFeature[c]] = v;
             }
             if (++n == batchRows) {
-                writeBatch(rows, n, outs, k, out);
+                output.write(rows, n, out);
                 total += n;
                 n = 0;
                 progress.update(total);
             }
         }
         if (n > 0) {
-            writeBatch(rows, n, outs, k, out);
+            output.write(rows, n, out);
             total += n;
         }
         out.flush();
@@ -232,24 +304,6 @@ final class CsvScorer {
         return new CsvInputException(source, reader.lineNumber(), "column '" + name + "': cannot parse \"" + text
                 + "\" as a number; expected a Java float literal (e.g. 1.5, -2e-3, Infinity), or NaN or an empty"
                 + " field for a missing value");
-    }
-
-    private void writeBatch(float[] rows, int n, float[] outs, int k, Writer out) throws IOException {
-        if (margin) {
-            model.scoreMargin(rows, n, outs);
-        } else {
-            model.score(rows, n, outs);
-        }
-        int i = 0;
-        for (int r = 0; r < n; r++) {
-            for (int j = 0; j < k; j++, i++) {
-                if (j > 0) {
-                    out.write(',');
-                }
-                out.write(Float.toString(outs[i]));
-            }
-            out.write('\n');
-        }
     }
 
     private static void writeHeader(Writer out, List<String> names) throws IOException {
