@@ -1,14 +1,20 @@
 package dev.hotpath.cli;
 
 import dev.hotpath.scoring.Model;
+import java.io.BufferedWriter;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The engine of {@code hotpath score} and {@code hotpath explain}: streams a CSV of feature rows through a
@@ -127,6 +133,43 @@ final class CsvScorer {
                     out.write(Float.toString(outs[i]));
                 }
                 out.write('\n');
+            }
+        }
+    }
+
+    /**
+     * Runs one CSV command end to end: opens {@code input} ({@code -} = stdin, which stays open), loads the model,
+     * builds the engine and streams to {@code output} ({@code null} or {@code -} = stdout; a file is replaced only
+     * when the run succeeds), reporting progress on stderr. The model is closed afterwards.
+     *
+     * @param cli the running command line (streams, model loader)
+     * @param input the input CSV
+     * @param output the output CSV
+     * @param modelFile the model to load
+     * @param engine builds the engine for the loaded model
+     * @param verb the progress verb, e.g. {@code scored}
+     * @param progress whether progress may be printed
+     * @throws IOException if reading or writing fails
+     */
+    static void run(HotpathCli cli, Path input, Path output, Path modelFile, Function<Model, CsvScorer> engine,
+                    String verb, boolean progress) throws IOException {
+        boolean fromStdin = CliFiles.isDash(input);
+        String inputName = fromStdin ? "<stdin>" : input.toString();
+        try (InputStream in = fromStdin ? new FilterInputStream(cli.stdin()) {
+                    @Override
+                    public void close() {
+                        // stdin belongs to the process, not to this command
+                    }
+                } : CliFiles.openInput(input, "input");
+             Model m = cli.loadModel(modelFile)) {
+            CsvScorer scorer = engine.apply(m);
+            ProgressReporter reporter = ProgressReporter.standard(cli.stderr(), verb, progress);
+            if (output == null || CliFiles.isDash(output)) {
+                Writer out = new BufferedWriter(new OutputStreamWriter(cli.stdout(), StandardCharsets.UTF_8),
+                        CliFiles.OUTPUT_BUFFER_CHARS);
+                scorer.score(in, inputName, out, reporter);
+            } else {
+                CliFiles.writeAtomically(output, "output", out -> scorer.score(in, inputName, out, reporter));
             }
         }
     }

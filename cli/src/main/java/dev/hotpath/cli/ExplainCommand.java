@@ -1,22 +1,17 @@
 package dev.hotpath.cli;
 
-import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.explain.ReasonCodeExplainer;
 import dev.hotpath.scoring.explain.ReasonCodes;
 import dev.hotpath.scoring.explain.TopReasons;
 import dev.hotpath.scoring.explain.TreeExplainer;
-import java.io.BufferedWriter;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -72,17 +67,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE",
-            description = "The model file: XGBoost JSON, UBJSON or legacy binary (detected from the content).")
-    private Path model;
-
-    @Option(names = "--input", required = true, paramLabel = "IN.csv",
-            description = "The CSV file to explain; '-' reads stdin.")
-    private Path input;
-
-    @Option(names = "--output", paramLabel = "OUT.csv",
-            description = "Where to write (default: stdout; '-' is stdout too).")
-    private Path output;
+    @Mixin
+    private CsvCommandOptions csv;
 
     @Option(names = "--top", paramLabel = "K",
             description = "Write the K largest reason codes per row instead of every contribution.")
@@ -91,14 +77,6 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--reasons", paramLabel = "MAP.json",
             description = "Reason codes: features grouped into codes, exclusions, direction (needs --top).")
     private Path reasons;
-
-    @Option(names = "--allow-missing-columns",
-            description = "Treat model features that have no column in the header as missing (NaN) in every row"
-                    + " instead of failing.")
-    private boolean allowMissingColumns;
-
-    @Option(names = "--no-progress", description = "Never print progress on stderr.")
-    private boolean noProgress;
 
     @Override
     public Integer call() throws IOException {
@@ -111,30 +89,13 @@ final class ExplainCommand implements Callable<Integer> {
         }
         HotpathCli cli = HotpathCli.from(spec);
         ReasonMapFile.Parsed map = reasons == null ? null : ReasonMapFile.read(reasons);
-        boolean fromStdin = CliFiles.isDash(input);
-        String inputName = fromStdin ? "<stdin>" : input.toString();
-        try (Model m = cli.loadModel(model)) {
+        CsvScorer.run(cli, csv.input, csv.output, csv.model, m -> {
             TreeExplainer explainer = TreeExplainer.of(m);
             CsvScorer.Output out = top == null ? new Contributions(explainer)
                     : new Reasons(explainer, map == null ? ReasonCodes.perFeature() : map.codes(),
                             map == null ? null : map.outputGroup(), top);
-            try (InputStream in = fromStdin ? new FilterInputStream(cli.stdin()) {
-                        @Override
-                        public void close() {
-                            // stdin belongs to the process, not to this command
-                        }
-                    } : CliFiles.openInput(input, "input")) {
-                CsvScorer engine = new CsvScorer(m, out, allowMissingColumns, CsvLineReader.DEFAULT_MAX_LINE_BYTES);
-                ProgressReporter progress = ProgressReporter.standard(cli.stderr(), "explained", !noProgress);
-                if (output == null || CliFiles.isDash(output)) {
-                    Writer w = new BufferedWriter(new OutputStreamWriter(cli.stdout(), StandardCharsets.UTF_8),
-                            CliFiles.OUTPUT_BUFFER_CHARS);
-                    engine.score(in, inputName, w, progress);
-                } else {
-                    CliFiles.writeAtomically(output, "output", w -> engine.score(in, inputName, w, progress));
-                }
-            }
-        }
+            return new CsvScorer(m, out, csv.allowMissingColumns, CsvLineReader.DEFAULT_MAX_LINE_BYTES);
+        }, "explained", !csv.noProgress);
         return ExitCodes.OK;
     }
 
