@@ -27,10 +27,12 @@ import java.util.Locale;
  * approximation, off by up to ~1e-5 relative); both compute in float32, so agreement is to float rounding (tested
  * within 1e-6 of the row's total absolute contribution against XGBoost4J 3.4.0).
  *
- * <p><b>Cost.</b> Per row, two passes over every tree's internal nodes, m doubles per node; load-time tables of
- * about {@code 8·(2m+1)} bytes per node ({@link #tableBytes()}); per-thread scratch of a few m-vectors per node of
- * the largest tree. Models without node covers (XGBoost 2.0–3.1 vector-leaf trees) and non-tree models cannot be
- * explained: {@link #of(Model)} throws {@link ExplanationNotSupportedException}.
+ * <p><b>Cost.</b> Per row, every internal node of every tree is routed and visited twice (a pass down, a pass up; a
+ * node whose children are both leaves in closed form), m doubles per node (m = max(3, points)). Load-time tables of
+ * about 40 bytes per node: 1/q per edge and a scale per leaf, five doubles per bottom node ({@link #tableBytes()};
+ * 2.1 MB for 500 depth-6 trees); per-thread scratch of two m-vectors per node of the largest tree
+ * ({@link #scratchBytes()}). Models without node covers (XGBoost 2.0–3.1 vector-leaf trees) and non-tree models
+ * cannot be explained: {@link #of(Model)} throws {@link ExplanationNotSupportedException}.
  *
  * <p><b>Thread-safety:</b> immutable; every method may be called concurrently. <b>Allocation:</b> the
  * {@code contributions} methods allocate nothing after a thread's first call (thread-local scratch), or nothing at
