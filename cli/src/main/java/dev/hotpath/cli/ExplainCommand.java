@@ -4,6 +4,7 @@ import dev.hotpath.scoring.explain.ReasonCodeExplainer;
 import dev.hotpath.scoring.explain.ReasonCodes;
 import dev.hotpath.scoring.explain.TopReasons;
 import dev.hotpath.scoring.explain.TreeExplainer;
+import dev.hotpath.shadow.report.ExitCodes;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.hotpath.cli;
 
+import dev.hotpath.shadow.report.ExitCodes;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -6,21 +6,35 @@ import dev.hotpath.scoring.ModelLimits;
 import java.util.Objects;
 
 /**
- * Options for {@link ModelLoader}: one set per format. Immutable and thread-safe.
+ * Options for {@link ModelLoader}: one set per format, and whether to check the model in a child JVM first.
+ * Immutable and thread-safe.
  *
  * @param xgboost options used when the file is an XGBoost model
  * @param onnx options used when the file is an ONNX model
+ * @param childJvmCheck when not {@code null}, every load first loads and scores the model in a short-lived child
+ *     JVM (see {@link ChildJvmCheck}) and loads it here only if that succeeded; {@code null} (the default) loads
+ *     in this JVM directly
  */
-public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx) {
+public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, ChildJvmCheck childJvmCheck) {
     private static final LoadOptions DEFAULTS = new LoadOptions(XgboostOptions.defaults(), OnnxOptions.defaults());
 
-    /** Rejects nulls. */
+    /** Rejects {@code null} format options. */
     public LoadOptions {
         Objects.requireNonNull(xgboost, "xgboost");
         Objects.requireNonNull(onnx, "onnx");
     }
 
-    /** @return default options for every format */
+    /**
+     * Options that load in this JVM only.
+     *
+     * @param xgboost options used when the file is an XGBoost model
+     * @param onnx options used when the file is an ONNX model
+     */
+    public LoadOptions(XgboostOptions xgboost, OnnxOptions onnx) {
+        this(xgboost, onnx, null);
+    }
+
+    /** @return default options for every format, no child-JVM check */
     public static LoadOptions defaults() {
         return DEFAULTS;
     }
@@ -30,7 +44,7 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx) {
      * @return a copy using {@code limits}
      */
     public LoadOptions withLimits(ModelLimits limits) {
-        return new LoadOptions(xgboost.withLimits(limits), onnx.toBuilder().limits(limits).build());
+        return new LoadOptions(xgboost.withLimits(limits), onnx.toBuilder().limits(limits).build(), childJvmCheck);
     }
 
     /**
@@ -38,7 +52,7 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx) {
      * @return a copy using them
      */
     public LoadOptions withXgboost(XgboostOptions options) {
-        return new LoadOptions(options, onnx);
+        return new LoadOptions(options, onnx, childJvmCheck);
     }
 
     /**
@@ -46,6 +60,16 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx) {
      * @return a copy using them
      */
     public LoadOptions withOnnx(OnnxOptions options) {
-        return new LoadOptions(xgboost, options);
+        return new LoadOptions(xgboost, options, childJvmCheck);
+    }
+
+    /**
+     * The safe way to load a model you did not build: check it in a child JVM before it reaches this one.
+     *
+     * @param check the check, or {@code null} to load in this JVM directly
+     * @return a copy using it
+     */
+    public LoadOptions withChildJvmCheck(ChildJvmCheck check) {
+        return new LoadOptions(xgboost, onnx, check);
     }
 }
