@@ -162,8 +162,8 @@ public class EndToEndBenchmark {
         void init(Views v, ShadowEvaluator shadow) {
             Scorer.Builder b = Scorer.builder()
                     .primary("fraud", v.model)
-                    .featureSource(v.cards.asFeatureSource())
-                    .featureSource(v.merchants.asFeatureSource())
+                    .featureSource(v.cards)
+                    .featureSource(v.merchants)
                     .fallbackScore(0f);
             for (int i = 0; i < REQUEST_FIELDS; i++) {
                 b.requestField("r" + i);

@@ -6,9 +6,9 @@ import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
 import dev.hotpath.cache.FeatureWriter;
 import dev.hotpath.cache.KeyKind;
-import dev.hotpath.cache.ReadStatus;
 import dev.hotpath.cache.ReaderOptions;
 import dev.hotpath.cache.WriterOptions;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,8 +116,8 @@ public class FeatureCacheBenchmark {
             boxedIds[i] = ids[i];
         }
         for (long id : ids) {
-            ReadStatus s = reader.read(id, dst, 0);
-            if (s != ReadStatus.PRESENT) {
+            FeatureStatus s = reader.read(id, dst, 0);
+            if (s != FeatureStatus.PRESENT) {
                 throw new IllegalStateException("entity " + id + " read as " + s);
             }
         }
@@ -140,7 +140,7 @@ public class FeatureCacheBenchmark {
     /** @return the read status ({@code PRESENT}); the vector is in a reused array */
     @Benchmark
     @ZeroAllocation
-    public ReadStatus chronicleRead() {
+    public FeatureStatus chronicleRead() {
         return reader.read(ids[next++ & (ids.length - 1)], dst, 0);
     }
 

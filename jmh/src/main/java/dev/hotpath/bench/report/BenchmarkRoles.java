@@ -100,17 +100,32 @@ public interface BenchmarkRoles {
     }
 
     private static Method method(JmhResult r) {
-        try {
-            Class<?> c = Class.forName(r.fullClassName(), false, BenchmarkRoles.class.getClassLoader());
-            for (Method m : c.getMethods()) {
-                // JMH benchmark names are unique per class; state objects may be parameters.
-                if (m.getName().equals(r.method()) && m.isAnnotationPresent(org.openjdk.jmh.annotations.Benchmark.class)) {
-                    return m;
-                }
+        Class<?> c = benchmarkClass(r.fullClassName());
+        if (c == null) {
+            return null;
+        }
+        for (Method m : c.getMethods()) {
+            // JMH benchmark names are unique per class; state objects may be parameters.
+            if (m.getName().equals(r.method()) && m.isAnnotationPresent(org.openjdk.jmh.annotations.Benchmark.class)) {
+                return m;
             }
-            return null;
-        } catch (ClassNotFoundException e) {
-            return null;
+        }
+        return null;
+    }
+
+    /** JMH names a nested benchmark class {@code a.B.C}; its binary name is {@code a.B$C}. */
+    private static Class<?> benchmarkClass(String name) {
+        String candidate = name;
+        while (true) {
+            try {
+                return Class.forName(candidate, false, BenchmarkRoles.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                int dot = candidate.lastIndexOf('.');
+                if (dot < 0) {
+                    return null;
+                }
+                candidate = candidate.substring(0, dot) + '$' + candidate.substring(dot + 1);
+            }
         }
     }
 }

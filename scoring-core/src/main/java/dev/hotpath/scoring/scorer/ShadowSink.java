@@ -24,7 +24,8 @@ public interface ShadowSink {
      * @param nFeatures how many values of {@code features} to capture
      * @param primaryScore the primary model's first output
      * @param primaryModelId the primary's shadow id, as {@link ShadowControl#resolvePrimary} returned it
-     * @param primaryLatencyNanos how long the primary model took to score this request
+     * @param primaryLatencyNanos how long the primary model took to score this request, or 0 when the scorer did
+     *     not time it (it times a random sample, see {@link Scorer.Builder#stageTimingEvery(int)})
      * @return {@link #ACCEPTED}, or an implementation's code saying why not (sampled out, queue full, …)
      */
     int offer(long requestId, float[] features, int nFeatures, float primaryScore, int primaryModelId,

@@ -202,4 +202,28 @@ class ScorerSwapTest {
         assertTrue(sink.shadows.containsKey("champion"));
         assertThrows(SwapRefusedException.class, () -> scorer.promoteShadow("nope"));
     }
+
+    @Test
+    void shouldAnswerWithTheFallbackAfterCloseWithoutTouchingTheClosedModel() {
+        AtomicInteger callsAfterClose = new AtomicInteger();
+        TrackedModel model = new TrackedModel(TestViews.constant(FEATURES, 1f)) {
+            @Override
+            public float score(float[] features) {
+                if (closed.get()) {
+                    callsAfterClose.incrementAndGet();
+                }
+                return super.score(features);
+            }
+        };
+        Scorer scorer = scorer(model);
+        ScoreRequest req = scorer.newRequest();
+        ScoreResult res = scorer.newResult();
+        assertEquals(1f, scorer.score(req, res));
+        scorer.close();
+        assertTrue(model.closed.get());
+        assertEquals(-1f, scorer.score(req, res), "the fallback score");
+        assertTrue(res.hasFlag(ScoreResult.FALLBACK));
+        assertEquals(0, callsAfterClose.get(), "the closed model is not called");
+        assertThrows(SwapRefusedException.class, () -> scorer.swapPrimary("v2", TestViews.constant(FEATURES, 2f)));
+    }
 }

@@ -110,6 +110,7 @@ final class TestViews {
         volatile long offers;
         volatile float lastScore;
         volatile int lastPrimaryId;
+        volatile int lastLatencyNanos;
 
         @Override
         public ShadowSink sink() {
@@ -128,6 +129,7 @@ final class TestViews {
             offers++;
             lastScore = primaryScore;
             lastPrimaryId = primaryModelId;
+            lastLatencyNanos = primaryLatencyNanos;
             return (requestId & 1) == 0 ? ACCEPTED : 1;
         }
 
