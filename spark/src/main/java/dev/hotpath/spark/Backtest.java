@@ -192,6 +192,10 @@ public final class Backtest implements Callable<Integer> {
         // A session that already exists (a notebook, a test, spark-submit's) is used and left running.
         boolean own = SparkSession.getDefaultSession().isEmpty() && SparkSession.getActiveSession().isEmpty();
         SparkSession spark = sb.getOrCreate();
+        if (own) {
+            // A command-line run: Spark's INFO lines would bury the report and errors on the terminal.
+            spark.sparkContext().setLogLevel("WARN");
+        }
         try {
             ShadowReport report = run(spark, g, inFmt, scoresFmt);
             report.writeJson(out.resolve("report.json"));
