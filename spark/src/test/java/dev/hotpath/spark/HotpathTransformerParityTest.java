@@ -319,6 +319,24 @@ class HotpathTransformerParityTest {
     }
 
     @Test
+    void shouldShareOneCompiledModelPerFileContentInTheJvm() throws Exception {
+        float[] x = SparkTestSupport.rows(808, N, false);
+        String sha = ModelBytes.sha256(Files.readAllBytes(binaryFile));
+        Path copy = dir.resolve("same-content-other-name.ubj");
+        Files.copy(binaryFile, copy);
+        int loads = ExecutorModels.loads();
+        for (Path p : List.of(binaryFile, copy, binaryFile)) {
+            long n = new HotpathTransformer().setModelPath(p.toString()).transform(
+                    byColumns(x, N, FEATURES, all(DataTypes.DoubleType))).count();
+            assertEquals(N, n);
+        }
+        assertTrue(ExecutorModels.isLoaded(sha), "cached under the file's SHA-256");
+        // Local mode: the tasks of all three transformations (3 partitions each) use the driver's compiled model
+        // for that content; none compiles its own from the broadcast bytes.
+        assertEquals(loads, ExecutorModels.loads());
+    }
+
+    @Test
     void shouldKeepItsParamsWhenSavedAndLoaded() throws Exception {
         HotpathTransformer t = new HotpathTransformer().setModelPath(binaryFile.toString()).setOutputCol("s")
                 .setFeatureColumns(Map.of("amount", "amount_eur")).setSparseAbsent(SparseAbsent.MISSING);
