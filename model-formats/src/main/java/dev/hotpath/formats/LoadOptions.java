@@ -7,17 +7,21 @@ import dev.hotpath.scoring.ModelLimits;
 import java.util.Objects;
 
 /**
- * Options for {@link ModelLoader}: one set per format. Immutable and thread-safe.
+ * Options for {@link ModelLoader}: one set per format, and whether to check the model in a child JVM first.
+ * Immutable and thread-safe.
  *
  * @param xgboost options used when the file is an XGBoost model
  * @param onnx options used when the file is an ONNX model
+ * @param childJvmCheck when not {@code null}, every load first loads and scores the model in a short-lived child
+ *     JVM (see {@link ChildJvmCheck}) and loads it here only if that succeeded; {@code null} (the default) loads
+ *     in this JVM directly
  * @param lightgbm options used when the file is a LightGBM text model
  */
-public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOptions lightgbm) {
-    private static final LoadOptions DEFAULTS = new LoadOptions(XgboostOptions.defaults(), OnnxOptions.defaults(),
-            LightgbmOptions.defaults());
+public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, ChildJvmCheck childJvmCheck,
+                          LightgbmOptions lightgbm) {
+    private static final LoadOptions DEFAULTS = new LoadOptions(XgboostOptions.defaults(), OnnxOptions.defaults());
 
-    /** Rejects nulls. */
+    /** Rejects {@code null} format options. */
     public LoadOptions {
         Objects.requireNonNull(xgboost, "xgboost");
         Objects.requireNonNull(onnx, "onnx");
@@ -29,22 +33,33 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
      *
      * @param xgboost options used when the file is an XGBoost model
      * @param onnx options used when the file is an ONNX model
+     * @param childJvmCheck the child-JVM check, or {@code null} to load in this JVM directly
      */
-    public LoadOptions(XgboostOptions xgboost, OnnxOptions onnx) {
-        this(xgboost, onnx, LightgbmOptions.defaults());
+    public LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, ChildJvmCheck childJvmCheck) {
+        this(xgboost, onnx, childJvmCheck, LightgbmOptions.defaults());
     }
 
-    /** @return default options for every format */
+    /**
+     * Options that load in this JVM only, with LightGBM's defaults.
+     *
+     * @param xgboost options used when the file is an XGBoost model
+     * @param onnx options used when the file is an ONNX model
+     */
+    public LoadOptions(XgboostOptions xgboost, OnnxOptions onnx) {
+        this(xgboost, onnx, null);
+    }
+
+    /** @return default options for every format, no child-JVM check */
     public static LoadOptions defaults() {
         return DEFAULTS;
     }
 
     /**
-     * @param limits size limits to apply to every format
+     * @param limits limits applied to every format
      * @return a copy using {@code limits}
      */
     public LoadOptions withLimits(ModelLimits limits) {
-        return new LoadOptions(xgboost.withLimits(limits), onnx.toBuilder().limits(limits).build(),
+        return new LoadOptions(xgboost.withLimits(limits), onnx.toBuilder().limits(limits).build(), childJvmCheck,
                 lightgbm.withLimits(limits));
     }
 
@@ -53,7 +68,7 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
      * @return a copy using them
      */
     public LoadOptions withXgboost(XgboostOptions options) {
-        return new LoadOptions(options, onnx, lightgbm);
+        return new LoadOptions(options, onnx, childJvmCheck, lightgbm);
     }
 
     /**
@@ -61,7 +76,7 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
      * @return a copy using them
      */
     public LoadOptions withOnnx(OnnxOptions options) {
-        return new LoadOptions(xgboost, options, lightgbm);
+        return new LoadOptions(xgboost, options, childJvmCheck, lightgbm);
     }
 
     /**
@@ -69,6 +84,16 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
      * @return a copy using them
      */
     public LoadOptions withLightgbm(LightgbmOptions options) {
-        return new LoadOptions(xgboost, onnx, options);
+        return new LoadOptions(xgboost, onnx, childJvmCheck, options);
+    }
+
+    /**
+     * The safe way to load a model you did not build: check it in a child JVM before it reaches this one.
+     *
+     * @param check the check, or {@code null} to load in this JVM directly
+     * @return a copy using it
+     */
+    public LoadOptions withChildJvmCheck(ChildJvmCheck check) {
+        return new LoadOptions(xgboost, onnx, check, lightgbm);
     }
 }

@@ -2,6 +2,7 @@ package dev.hotpath.formats;
 
 import dev.hotpath.formats.lightgbm.LightgbmReader;
 import dev.hotpath.formats.onnx.OnnxReader;
+import dev.hotpath.formats.onnx.OnnxRuntimeSupport;
 import dev.hotpath.formats.xgboost.XgboostReader;
 import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.ModelFormatException;
@@ -19,6 +20,9 @@ import java.nio.file.Path;
  * <pre>{@code
  * Model model = ModelLoader.load(Path.of("fraud.ubj"));
  * }</pre>
+ *
+ * <p>ONNX files need ONNX Runtime ({@value dev.hotpath.formats.onnx.OnnxRuntimeSupport#DEPENDENCY}), an optional
+ * dependency that applications loading ONNX models declare themselves; XGBoost files need nothing else.
  *
  * <p>Thread-safe; loading is a cold path. The returned model is immutable and thread-safe; close it when done
  * (ONNX models hold native memory).
@@ -41,16 +45,44 @@ public final class ModelLoader {
     }
 
     /**
-     * Loads a model.
+     * Loads a model. With {@link LoadOptions#withChildJvmCheck(ChildJvmCheck)} the model is first loaded and scored
+     * in a short-lived child JVM and loaded here only if that succeeded, so a file that crashes a native library
+     * (ONNX Runtime) cannot take this JVM down.
      *
      * @param file the model file
-     * @param options per-format options
+     * @param options per-format options and the optional child-JVM check
      * @return the model
-     * @throws ModelFormatException if the file is missing, unreadable, of an unknown format, or invalid
+     * @throws ModelFormatException if the file is missing, unreadable, of an unknown format, or invalid, or if the
+     *     child-JVM check refused it (it crashed, timed out or failed there)
+     * @throws dev.hotpath.scoring.ConfigurationException if the options do not fit the model, or the file is an
+     *     ONNX model and ONNX Runtime (an optional dependency) is not on the class path
      */
     public static Model load(Path file, LoadOptions options) {
+        ChildJvmCheck check = options.childJvmCheck();
+        if (check == null) {
+            return loadInThisJvm(file, options);
+        }
+        if (detect(file) == ModelFormat.ONNX) { // a missing or unrecognised file fails here, without starting a JVM
+            OnnxRuntimeSupport.requireFor(file.toString());
+        }
+        String checked = check.check(file, options);
+        Model model = loadInThisJvm(file, options);
+        String loaded = model.info().checksum();
+        if (!checked.isEmpty() && !loaded.isEmpty() && !checked.equals(loaded)) {
+            model.close();
+            throw new ModelFormatException(file.toString(), null, "the file the child JVM checked (SHA-256 "
+                    + checked + "); it changed before it was loaded here (SHA-256 " + loaded + "), so the load was "
+                    + "refused. Deploy files by writing them elsewhere and renaming them into place");
+        }
+        return model;
+    }
+
+    /** The load itself, without a child-JVM check (used by the child too). */
+    static Model loadInThisJvm(Path file, LoadOptions options) {
         switch (detect(file)) {
             case ONNX:
+                // Before OnnxReader is touched: without the optional ONNX Runtime jar it cannot even be linked.
+                OnnxRuntimeSupport.requireFor(file.toString());
                 return OnnxReader.read(file, options.onnx());
             case LIGHTGBM:
                 return LightgbmReader.read(file, options.lightgbm());
@@ -83,7 +115,7 @@ public final class ModelLoader {
         if (XgboostReader.looksLikeXgboost(head, len)) {
             return ModelFormat.XGBOOST;
         }
-        if (OnnxReader.looksLikeOnnx(head, len)) {
+        if (OnnxRuntimeSupport.looksLikeOnnx(head, len)) {
             return ModelFormat.ONNX;
         }
         if (LightgbmReader.looksLikeLightgbm(head, len)) {

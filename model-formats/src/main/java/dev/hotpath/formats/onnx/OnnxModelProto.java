@@ -2,7 +2,6 @@ package dev.hotpath.formats.onnx;
 
 import dev.hotpath.scoring.ModelFormatException;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,8 +18,8 @@ import java.util.Map;
  * {@code 5 model_version}, {@code 6 doc_string} (skipped), {@code 7 graph} (skipped, must be present),
  * {@code 8 opset_import}, {@code 14 metadata_props}; others are skipped by wire type, as protobuf requires.
  *
- * <p>Stateless and thread-safe; cold path only. Varints are bounded to 10 bytes, strings to the caller's limit and
- * every length is checked against the bytes that remain.
+ * <p>Stateless and thread-safe; cold path only. Decoding goes through {@link ProtoReader}: varints are bounded to 10
+ * bytes, strings to the caller's limit and every length is checked, as unsigned, against the bytes that remain.
  */
 final class OnnxModelProto {
 
@@ -29,10 +28,8 @@ final class OnnxModelProto {
                   boolean hasGraph, Map<String, Long> opsets, Map<String, String> metadata) {
     }
 
-    private static final int WT_VARINT = 0;
-    private static final int WT_I64 = 1;
-    private static final int WT_LEN = 2;
-    private static final int WT_I32 = 5;
+    private static final int WT_VARINT = ProtoReader.WT_VARINT;
+    private static final int WT_LEN = ProtoReader.WT_LEN;
 
     private OnnxModelProto() {
     }
@@ -139,7 +136,7 @@ final class OnnxModelProto {
      * @throws ModelFormatException naming the offset and field when the bytes are not a complete ModelProto
      */
     static Header parse(byte[] b, String source, int maxStringBytes) {
-        Reader r = new Reader(b, 0, b.length, source, maxStringBytes);
+        ProtoReader r = new ProtoReader(b, 0, b.length, source, maxStringBytes);
         long irVersion = 0;
         String producerName = "";
         String producerVersion = "";
@@ -149,15 +146,10 @@ final class OnnxModelProto {
         Map<String, Long> opsets = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();
         List<String> duplicates = new ArrayList<>();
-        while (r.pos < r.end) {
-            int fieldStart = r.pos;
-            long tag = r.varint("field tag");
-            int field = (int) (tag >>> 3);
-            int wireType = (int) (tag & 7);
-            if (field == 0) {
-                throw r.error(fieldStart, "a protobuf field tag (field number >= 1), found " + tag
-                        + "; this is not an ONNX ModelProto");
-            }
+        while (r.hasMore()) {
+            long tag = r.tag("ModelProto");
+            int field = ProtoReader.field(tag);
+            int wireType = ProtoReader.wireType(tag);
             switch (field) {
                 case 1 -> irVersion = r.expectVarint(wireType, field, "ir_version");
                 case 2 -> producerName = r.expectString(wireType, field, "producer_name");
@@ -169,19 +161,16 @@ final class OnnxModelProto {
                     hasGraph = true;
                 }
                 case 8 -> {
-                    Reader m = r.expectMessage(wireType, field, "opset_import");
+                    ProtoReader m = r.expectMessage(wireType, field, "opset_import");
                     String d = "";
                     long v = 0;
-                    while (m.pos < m.end) {
-                        int at = m.pos;
-                        long t = m.varint("opset_import field tag");
-                        int f = (int) (t >>> 3);
+                    while (m.hasMore()) {
+                        long t = m.tag("opset_import");
+                        int f = ProtoReader.field(t);
                         if (f == 1) {
                             d = m.expectString((int) (t & 7), f, "opset_import.domain");
                         } else if (f == 2) {
                             v = m.expectVarint((int) (t & 7), f, "opset_import.version");
-                        } else if (f == 0) {
-                            throw m.error(at, "a valid opset_import field tag, found " + t);
                         } else {
                             m.skip((int) (t & 7), f);
                         }
@@ -192,19 +181,16 @@ final class OnnxModelProto {
                     }
                 }
                 case 14 -> {
-                    Reader m = r.expectMessage(wireType, field, "metadata_props");
+                    ProtoReader m = r.expectMessage(wireType, field, "metadata_props");
                     String k = "";
                     String v = "";
-                    while (m.pos < m.end) {
-                        int at = m.pos;
-                        long t = m.varint("metadata_props field tag");
-                        int f = (int) (t >>> 3);
+                    while (m.hasMore()) {
+                        long t = m.tag("metadata_props");
+                        int f = ProtoReader.field(t);
                         if (f == 1) {
                             k = m.expectString((int) (t & 7), f, "metadata_props.key");
                         } else if (f == 2) {
                             v = m.expectString((int) (t & 7), f, "metadata_props.value");
-                        } else if (f == 0) {
-                            throw m.error(at, "a valid metadata_props field tag, found " + t);
                         } else {
                             m.skip((int) (t & 7), f);
                         }
@@ -220,102 +206,5 @@ final class OnnxModelProto {
         }
         return new Header(irVersion, producerName, producerVersion, domain, modelVersion, hasGraph,
                 Collections.unmodifiableMap(opsets), Collections.unmodifiableMap(metadata));
-    }
-
-    /** A cursor over {@code b[pos..end)} that reports errors with absolute offsets. */
-    private static final class Reader {
-        final byte[] b;
-        int pos;
-        final int end;
-        final String source;
-        final int maxStringBytes;
-
-        Reader(byte[] b, int pos, int end, String source, int maxStringBytes) {
-            this.b = b;
-            this.pos = pos;
-            this.end = end;
-            this.source = source;
-            this.maxStringBytes = maxStringBytes;
-        }
-
-        ModelFormatException error(int at, String expectation) {
-            return new ModelFormatException(source, "offset " + at, expectation);
-        }
-
-        long varint(String what) {
-            int start = pos;
-            long result = 0;
-            for (int shift = 0; shift < 70; shift += 7) {
-                if (pos >= end) {
-                    throw error(start, "a complete varint (" + what + ") but the "
-                            + (end == b.length ? "file" : "enclosing message") + " ends at offset " + end
-                            + "; the file is truncated or not an ONNX model");
-                }
-                int x = b[pos++];
-                result |= (long) (x & 0x7F) << shift;
-                if ((x & 0x80) == 0) {
-                    return result;
-                }
-            }
-            throw error(start, "a varint of at most 10 bytes (" + what + "); this is not an ONNX ModelProto");
-        }
-
-        long expectVarint(int wireType, int field, String name) {
-            if (wireType != WT_VARINT) {
-                throw error(pos, "field " + field + " (" + name + ") with wire type 0 (varint), found wire type "
-                        + wireType + "; this is not an ONNX ModelProto");
-            }
-            return varint(name);
-        }
-
-        int expectLengthDelimited(int wireType, int field, String name) {
-            if (wireType != WT_LEN) {
-                throw error(pos, "field " + field + " (" + name + ") with wire type 2 (length-delimited), found "
-                        + "wire type " + wireType + "; this is not an ONNX ModelProto");
-            }
-            int lenAt = pos;
-            long n = varint(name + " length");
-            if (n > end - pos) {
-                throw error(lenAt, "field " + field + " (" + name + ") declares " + n + " bytes but only "
-                        + (end - pos) + " remain; the file is truncated");
-            }
-            int start = pos;
-            pos += (int) n;
-            return start;
-        }
-
-        String expectString(int wireType, int field, String name) {
-            int start = expectLengthDelimited(wireType, field, name);
-            int n = pos - start;
-            if (n > maxStringBytes) {
-                throw error(start, name + " of at most " + maxStringBytes + " bytes (ModelLimits.maxStringBytes), "
-                        + "found " + n);
-            }
-            return new String(b, start, n, StandardCharsets.UTF_8);
-        }
-
-        Reader expectMessage(int wireType, int field, String name) {
-            int start = expectLengthDelimited(wireType, field, name);
-            return new Reader(b, start, pos, source, maxStringBytes);
-        }
-
-        void skip(int wireType, int field) {
-            switch (wireType) {
-                case WT_VARINT -> varint("field " + field);
-                case WT_LEN -> expectLengthDelimited(wireType, field, "field " + field);
-                case WT_I64 -> skipFixed(8, field);
-                case WT_I32 -> skipFixed(4, field);
-                default -> throw error(pos, "a protobuf wire type 0, 1, 2 or 5 for field " + field + ", found "
-                        + wireType + "; this is not an ONNX ModelProto");
-            }
-        }
-
-        private void skipFixed(int n, int field) {
-            if (end - pos < n) {
-                throw error(pos, "field " + field + " needs " + n + " bytes but only " + (end - pos)
-                        + " remain; the file is truncated");
-            }
-            pos += n;
-        }
     }
 }

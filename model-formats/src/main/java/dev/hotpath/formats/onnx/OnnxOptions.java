@@ -51,6 +51,7 @@ public final class OnnxOptions {
     private final Duration closeTimeout;
     private final boolean cpuArenaAllocator;
     private final Path nativeLibraryDirectory;
+    private final OnnxLogLevel nativeLogLevel;
 
     private OnnxOptions(Builder b) {
         this.intraOpThreads = b.intraOpThreads;
@@ -62,13 +63,14 @@ public final class OnnxOptions {
         this.closeTimeout = b.closeTimeout;
         this.cpuArenaAllocator = b.cpuArenaAllocator;
         this.nativeLibraryDirectory = b.nativeLibraryDirectory;
+        this.nativeLogLevel = b.nativeLogLevel;
     }
 
     /**
      * The defaults: one intra-op and one inter-op thread, automatic input and output choice, batches of up to
      * {@value #DEFAULT_MAX_BATCH_ROWS} rows, {@link ModelLimits#defaults()}, a 10 s close timeout, ONNX Runtime's CPU
-     * arena on, and the native library found the usual way (extracted to {@code java.io.tmpdir} unless the JVM was
-     * started with {@code -Donnxruntime.native.path}).
+     * arena on, the native library found the usual way (extracted to {@code java.io.tmpdir} unless the JVM was
+     * started with {@code -Donnxruntime.native.path}), and ONNX Runtime's native log at {@link OnnxLogLevel#WARNING}.
      *
      * @return the shared default options
      */
@@ -93,6 +95,7 @@ public final class OnnxOptions {
         b.closeTimeout = closeTimeout;
         b.cpuArenaAllocator = cpuArenaAllocator;
         b.nativeLibraryDirectory = nativeLibraryDirectory;
+        b.nativeLogLevel = nativeLogLevel;
         return b;
     }
 
@@ -150,6 +153,14 @@ public final class OnnxOptions {
         return Optional.ofNullable(nativeLibraryDirectory);
     }
 
+    /**
+     * @return the least severe ONNX Runtime native log message written to stderr (see
+     *     {@link Builder#nativeLogLevel(OnnxLogLevel)})
+     */
+    public OnnxLogLevel nativeLogLevel() {
+        return nativeLogLevel;
+    }
+
     @Override
     public String toString() {
         return "OnnxOptions{intraOpThreads=" + intraOpThreads + ", interOpThreads=" + interOpThreads
@@ -158,7 +169,7 @@ public final class OnnxOptions {
                 + ", maxBatchRows=" + maxBatchRows + ", maxFileBytes=" + limits.maxFileBytes()
                 + ", closeTimeout=" + closeTimeout + ", cpuArenaAllocator=" + cpuArenaAllocator
                 + ", nativeLibraryDirectory=" + (nativeLibraryDirectory == null ? "<default>" : nativeLibraryDirectory)
-                + '}';
+                + ", nativeLogLevel=" + nativeLogLevel + '}';
     }
 
     /**
@@ -175,6 +186,7 @@ public final class OnnxOptions {
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private boolean cpuArenaAllocator = true;
         private Path nativeLibraryDirectory;
+        private OnnxLogLevel nativeLogLevel = OnnxLogLevel.WARNING;
 
         private Builder() {
         }
@@ -345,6 +357,21 @@ public final class OnnxOptions {
                 }
             }
             this.nativeLibraryDirectory = abs;
+            return this;
+        }
+
+        /**
+         * How much ONNX Runtime's own (native) logger writes to the process's stderr, which bypasses SLF4J: applied
+         * to each session (load-time and scoring messages of this model) and to the process-wide environment when
+         * this is the first ONNX model the JVM loads. Errors reach the caller as exceptions either way; choose
+         * {@link OnnxLogLevel#FATAL} where stderr must carry only your own output (the {@code hotpath} command
+         * does).
+         *
+         * @param level the least severe message written; default {@link OnnxLogLevel#WARNING}, ONNX Runtime's own
+         * @return this builder
+         */
+        public Builder nativeLogLevel(OnnxLogLevel level) {
+            this.nativeLogLevel = Objects.requireNonNull(level, "level");
             return this;
         }
 

@@ -113,7 +113,7 @@ public final class OnnxReader {
      * @return whether the bytes look like an ONNX model
      */
     public static boolean looksLikeOnnx(byte[] head, int len) {
-        return OnnxModelProto.looksLikeModelProto(head, len);
+        return OnnxRuntimeSupport.looksLikeOnnx(head, len);
     }
 
     /**
@@ -151,6 +151,8 @@ public final class OnnxReader {
         }
         OnnxModelProto.Header header = OnnxModelProto.parse(bytes, source, options.limits().maxStringBytes());
         checkVersions(header, source);
+        // ONNX Runtime aborts the JVM on some corrupt tree ensembles: check them before it sees the graph.
+        OnnxGraphValidator.validate(bytes, source, options.limits());
         String checksum = sha256(bytes);
 
         OrtEnvironment env = OnnxRuntimeEnvironment.get(options);
@@ -240,6 +242,7 @@ public final class OnnxReader {
             so.addConfigEntry("session.intra_op.allow_spinning", "0");
             so.addConfigEntry("session.inter_op.allow_spinning", "0");
             so.setCPUArenaAllocator(options.cpuArenaAllocator());
+            so.setSessionLogLevel(OnnxRuntimeEnvironment.ortLevel(options.nativeLogLevel()));
         } catch (OrtException e) {
             throw new ConfigurationException("ONNX Runtime rejected the session options " + options + ": "
                     + e.getMessage(), e);

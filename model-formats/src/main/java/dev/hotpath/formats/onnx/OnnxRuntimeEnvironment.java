@@ -1,6 +1,7 @@
 package dev.hotpath.formats.onnx;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtLoggingLevel;
 import dev.hotpath.scoring.ConfigurationException;
 
 import java.nio.file.Path;
@@ -8,7 +9,9 @@ import java.util.Objects;
 
 /**
  * The one {@link OrtEnvironment} of the JVM (ONNX Runtime allows only one, shared with any other ONNX Runtime user
- * in the process), created on first use with ONNX Runtime's defaults (logging at WARNING). Applies {@link OnnxOptions#nativeLibraryDirectory()} before ONNX Runtime loads its native libraries.
+ * in the process), created on first use with the native log level of the first options
+ * ({@link OnnxOptions#nativeLogLevel()}). Applies {@link OnnxOptions#nativeLibraryDirectory()} before ONNX Runtime
+ * loads its native libraries.
  *
  * <p>Thread-safe (class-level lock); cold path only. The environment is never closed by Hotpath: ONNX Runtime closes
  * it from its own JVM shutdown hook.
@@ -21,6 +24,16 @@ final class OnnxRuntimeEnvironment {
     private static OrtEnvironment environment;
 
     private OnnxRuntimeEnvironment() {
+    }
+
+    static OrtLoggingLevel ortLevel(OnnxLogLevel level) {
+        return switch (level) {
+            case VERBOSE -> OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE;
+            case INFO -> OrtLoggingLevel.ORT_LOGGING_LEVEL_INFO;
+            case WARNING -> OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;
+            case ERROR -> OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+            case FATAL -> OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+        };
     }
 
     static synchronized OrtEnvironment get(OnnxOptions options) {
@@ -38,9 +51,12 @@ final class OnnxRuntimeEnvironment {
         }
         if (environment == null) {
             try {
-                // The no-argument form: ONNX Runtime's defaults (WARNING), and no complaint if the application
-                // already created the environment with other settings.
-                environment = OrtEnvironment.getEnvironment();
+                // The first ONNX load of the JVM sets the environment's (process-wide) native log level. If the
+                // application created the environment itself, ONNX Runtime keeps that one and its level (and says so
+                // once through java.util.logging); sessions still get the level of their own options.
+                OnnxLogLevel level = options.nativeLogLevel();
+                environment = level == OnnxLogLevel.WARNING ? OrtEnvironment.getEnvironment()
+                        : OrtEnvironment.getEnvironment(ortLevel(level), OrtEnvironment.DEFAULT_NAME);
             } catch (LinkageError | RuntimeException e) {
                 throw new OnnxRuntimeException("cannot load ONNX Runtime's native library (" + e + "). It needs "
                         + "glibc >= 2.27 on Linux (no Alpine/musl) and either a writable, executable java.io.tmpdir "

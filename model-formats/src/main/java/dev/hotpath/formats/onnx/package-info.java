@@ -14,7 +14,11 @@
  * are documented there); {@link dev.hotpath.formats.onnx.OnnxReader#looksLikeOnnx(byte[], int)} sniffs the format;
  * {@link dev.hotpath.formats.onnx.OnnxOptions} holds session options and limits;
  * {@link dev.hotpath.formats.onnx.OnnxNativeLibraries} pre-extracts the native library for
- * {@code -Donnxruntime.native.path}.
+ * {@code -Donnxruntime.native.path}; {@link dev.hotpath.formats.onnx.OnnxRuntimeSupport} says whether ONNX Runtime
+ * (an optional dependency of this module) is on the class path, without loading it;
+ * {@link dev.hotpath.formats.onnx.OnnxLogLevel} quiets ONNX Runtime's native stderr logging. Before ONNX Runtime
+ * sees a file, its protobuf structure and every {@code ai.onnx.ml} tree ensemble are validated in Java, because
+ * ONNX Runtime aborts the JVM on some corrupt ones (see {@code README-onnx.md} for what remains).
  *
  * <p><b>Threading:</b> every public type is immutable and thread-safe except {@code OnnxOptions.Builder}. One
  * ONNX Runtime session per model is shared by all threads; each scoring thread gets its own preallocated tensors on

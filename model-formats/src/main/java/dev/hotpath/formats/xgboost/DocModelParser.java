@@ -27,10 +27,16 @@ import java.util.Map;
 final class DocModelParser {
     private final String source;
     private final ModelLimits limits;
+    /**
+     * Leaf-table entries (nodes x outputs) vector-leaf trees may still expand to. The 3.2+ layout stores one vector
+     * per leaf and the reader expands it to one per node, so without a budget a small file could demand gigabytes.
+     */
+    private long leafValueBudget;
 
     private DocModelParser(String source, ModelLimits limits) {
         this.source = source;
         this.limits = limits;
+        this.leafValueBudget = limits.maxTotalNodes();
     }
 
     static ParsedModel parse(Obj root, String format, String source, ModelLimits limits) {
@@ -325,7 +331,7 @@ final class DocModelParser {
         int[] right = rawRight.clone();
         NumArray splitIdx = nodeArray(tree, "split_indices", n);
         float[] cond = nodeArray(tree, "split_conditions", n).floats();
-        int[] dl = nodeArray(tree, "default_left", n).ints(source, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        int[] dl = nodeArray(tree, "default_left", n).ints(source, 0, 1);
         NumArray st = tree.optNumArray(source, "split_type");
         int[] splitType = null;
         if (st != null) {
@@ -387,9 +393,16 @@ final class DocModelParser {
             throw new ModelFormatException(source, lw.path, "leaf_weights length " + lw.length
                     + " is not a multiple of the number of outputs (" + k + ")");
         }
+        long entries = (long) n * k;
+        if (entries > leafValueBudget) {
+            throw new ModelFormatException(source, lw.path, "num_nodes x outputs = " + n + " x " + k + " = "
+                    + entries + " leaf-table entries, more than the " + leafValueBudget + " left of "
+                    + limits.maxTotalNodes() + " for all trees (ModelLimits.maxTotalNodes)");
+        }
+        leafValueBudget -= entries;
         int leaves = lw.length / k;
         float[] src = lw.floats();
-        float[] out = new float[Math.multiplyExact(n, k)];
+        float[] out = new float[(int) entries];
         for (int i = 0; i < n; i++) {
             if (left[i] != -1 || !reachable[i]) {
                 continue;

@@ -111,12 +111,7 @@ final class LegacyBinaryParser {
                 throw error(pos, "unknown booster '" + Doc.abbreviate(booster) + "' (expected gbtree, dart or gblinear)");
         }
         if (containExtraAttrs != 0) {
-            int at = pos;
-            long n = u64("attribute count");
-            if (n > (b.length - pos) / 16) {
-                throw error(at, "attribute count " + n + " is more than the remaining " + (b.length - pos)
-                        + " bytes can hold");
-            }
+            long n = count("attribute list", 16, "attributes (of at least 16 bytes each)");
             for (long i = 0; i < n; i++) {
                 String key = string("attribute name", false);
                 String value = string("value of attribute '" + Doc.abbreviate(key) + "'", false);
@@ -281,16 +276,33 @@ final class LegacyBinaryParser {
     // ------------------------------------------------------------------------------------------ primitives
 
     private float[] floatVector(String what) {
-        int at = pos;
-        long n = u64(what + " length");
-        if (n > (b.length - pos) / 4) {
-            throw error(at, what + " claims " + n + " floats but only " + (b.length - pos) + " bytes remain");
-        }
-        float[] v = new float[(int) n];
+        int n = count(what, 4, "floats");
+        float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = f32();
         }
         return v;
+    }
+
+    /**
+     * Reads a dmlc u64 element count and checks it, <em>as unsigned</em>, against what the remaining bytes can hold
+     * before anything is allocated: a signed compare let a length with bit 63 set through (a negative array size, or
+     * a truncating cast to a huge one).
+     *
+     * @param what the vector or list whose length this is, for messages
+     * @param minBytes the fewest bytes one element takes
+     * @param unit what the elements are, for messages
+     * @return the count, which fits the remaining input and therefore an {@code int}
+     */
+    private int count(String what, int minBytes, String unit) {
+        int at = pos;
+        long n = u64(what + " length");
+        long remaining = b.length - pos;
+        if (Long.compareUnsigned(n, remaining / minBytes) > 0) {
+            throw error(at, what + " claims " + Long.toUnsignedString(n) + " " + unit + " but only "
+                    + remaining + " bytes remain (truncated or corrupt file)");
+        }
+        return (int) n;
     }
 
     /** A dmlc string: u64 length then bytes. Pre-1.0 objective names may carry a 64-bit length quirk. */

@@ -96,10 +96,24 @@ final class ObjectiveSpec {
      * @param baseScore output-space intercepts, one per output (not modified)
      * @param source for error messages
      * @param location for error messages
-     * @return the starting margins
-     * @throws ModelFormatException if a value is outside the link's domain (XGBoost refuses those too)
+     * @return the starting margins, all finite
+     * @throws ModelFormatException if a value is outside the link's domain (XGBoost refuses those too), or is or
+     *     becomes NaN or infinite
      */
     float[] probToMargin(float[] baseScore, String source, String location) {
+        float[] m = toMargin(baseScore, source, location);
+        for (int k = 0; k < m.length; k++) {
+            if (!Float.isFinite(m[k])) {
+                // NaN or ±Inf as a starting margin makes every output NaN or infinite: refuse the file now rather
+                // than serve scores that mean nothing (issue #20: XGBoost itself loads such a base_score).
+                throw new ModelFormatException(source, location, "a finite base_score for " + name + ", found "
+                        + baseScore[k] + (Float.isFinite(baseScore[k]) ? " (its margin is " + m[k] + ")" : ""));
+            }
+        }
+        return m;
+    }
+
+    private float[] toMargin(float[] baseScore, String source, String location) {
         float[] m = baseScore.clone();
         switch (link) {
             case LOGIT:

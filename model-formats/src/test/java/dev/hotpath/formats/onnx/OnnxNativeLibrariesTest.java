@@ -1,14 +1,15 @@
 package dev.hotpath.formats.onnx;
 
+import dev.hotpath.formats.testing.ChildJvm;
 import dev.hotpath.scoring.ConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -101,28 +102,14 @@ class OnnxNativeLibrariesTest {
     }
 
     private String runChild(Path childTmp, List<String> jvmArgs, String mode) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        cmd.add("-Xmx256m");
-        cmd.add("-Djava.io.tmpdir=" + childTmp);
-        cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(cp);
-        cmd.add(NativeLibraryProbeMain.class.getName());
-        cmd.add(OnnxFixtures.model("logreg.onnx").toString());
-        cmd.add(mode);
-        Path log = tmp.resolve("child-" + System.nanoTime() + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("child JVM did not finish in 60 s");
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), "child JVM failed:\n" + output);
-        return output.lines().filter(l -> l.startsWith("score=")).findFirst()
-                .orElseThrow(() -> new AssertionError("no score in child output:\n" + output));
+        List<String> args = new ArrayList<>();
+        args.add("-Djava.io.tmpdir=" + childTmp);
+        args.addAll(jvmArgs);
+        ChildJvm.Result r = ChildJvm.run(tmp, ChildJvm.testClassPath(), args, NativeLibraryProbeMain.class.getName(),
+                List.of(OnnxFixtures.model("logreg.onnx").toString(), mode), Duration.ofSeconds(60));
+        assertEquals(0, r.exitCode(), "child JVM failed:\n" + r.output());
+        return r.out().lines().filter(l -> l.startsWith("score=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no score in child output:\n" + r.output()));
     }
 
     private static List<String> onnxruntimeDirs(Path dir) throws IOException {

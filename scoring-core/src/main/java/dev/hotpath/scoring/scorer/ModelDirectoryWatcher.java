@@ -1,6 +1,7 @@
 package dev.hotpath.scoring.scorer;
 
 import dev.hotpath.scoring.ConfigurationException;
+import dev.hotpath.scoring.HotpathException;
 import dev.hotpath.scoring.Model;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,15 @@ import org.slf4j.LoggerFactory;
  * <p>{@code current} is either a symbolic link to the model file (deploy with {@code ln -sfn v8.json current.tmp &&
  * mv -T current.tmp current}), or a small text file {@code CURRENT} holding the model file's name (write a temp file
  * and rename it). The model id is the file name.
+ *
+ * <p>A load that throws anything, {@link Error}s included, is logged, recorded in {@link #lastError()} and leaves
+ * the serving model in place; polling continues.
+ *
+ * <p><b>Models you do not build yourself</b> can crash the JVM inside a native library (ONNX Runtime aborts on some
+ * corrupt graphs), which no exception handler survives. Give such deployments a loader that checks each file in a
+ * child JVM first, from model-formats: {@code file -> ModelLoader.load(file,
+ * LoadOptions.defaults().withChildJvmCheck(ChildJvmCheck.builder().rows(names, goldenRows).build()))}. A crash
+ * then kills only the child, and the watcher records the refusal like any other.
  *
  * <p>Polls on one daemon thread. Thread-safe; {@link #close()} stops polling.
  */
@@ -56,7 +66,8 @@ public final class ModelDirectoryWatcher implements AutoCloseable {
      * Starts watching.
      *
      * @param dir the deployment directory
-     * @param loader loads a model file (e.g. {@code ModelLoader::load} from model-formats)
+     * @param loader loads a model file (e.g. {@code ModelLoader::load} from model-formats, or a loader with a
+     *     child-JVM check for untrusted files; see the class comment)
      * @param scorer the scorer whose primary model is replaced
      * @param pollInterval how often to look at {@code current}
      * @return the running watcher
@@ -118,20 +129,44 @@ public final class ModelDirectoryWatcher implements AutoCloseable {
         Model model;
         try {
             model = loader.apply(target);
-        } catch (RuntimeException e) {
-            lastError = "model " + target + " failed to load: " + e.getMessage();
-            LOG.warn("{}; still serving '{}'", lastError, scorer.primaryModelId());
-            return null;
+            if (model == null) {
+                throw new IllegalStateException("the loader returned null");
+            }
+        } catch (HotpathException e) {
+            return refused("model " + target + " failed to load: " + e.getMessage(), null);
+        } catch (Throwable t) {
+            // Anything else is unexpected (a loader bug, OutOfMemoryError from a hostile file, a broken native
+            // library): logged with its stack, and the watcher keeps polling with the serving model untouched.
+            return refused("model " + target + " failed to load: " + t, t);
         }
         try {
             SwapReport report = scorer.swapPrimary(id, model);
             lastError = null;
             return report;
         } catch (SwapRefusedException e) {
+            closeQuietly(model);
+            return refused(e.getMessage(), null);
+        } catch (Throwable t) {
+            closeQuietly(model);
+            return refused("model " + target + " could not be swapped in: " + t, t);
+        }
+    }
+
+    private SwapReport refused(String error, Throwable unexpected) {
+        lastError = error;
+        if (unexpected == null) {
+            LOG.warn("{}; still serving '{}'", error, scorer.primaryModelId());
+        } else {
+            LOG.error("{}; still serving '{}'", error, scorer.primaryModelId(), unexpected);
+        }
+        return null;
+    }
+
+    private static void closeQuietly(Model model) {
+        try {
             model.close();
-            lastError = e.getMessage();
-            LOG.warn("{}; still serving '{}'", lastError, scorer.primaryModelId());
-            return null;
+        } catch (Throwable t) {
+            LOG.warn("closing the refused model failed", t);
         }
     }
 
@@ -148,16 +183,23 @@ public final class ModelDirectoryWatcher implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The scheduled task. It must never throw: a scheduled executor silently stops running a task that threw, and
+     * the watcher would never deploy again.
+     */
     private void pollQuietly() {
         try {
             checkNow();
-        } catch (RuntimeException e) {
-            lastError = e.toString();
-            LOG.warn("model watcher poll failed", e);
+        } catch (Throwable t) {
+            lastError = "model watcher poll failed: " + t;
+            LOG.error("model watcher poll failed; polling continues", t);
         }
     }
 
-    /** @return the last load or swap failure, or {@code null} if the last change was deployed */
+    /**
+     * @return the outcome of the newest deployment attempt: its load or swap failure, or {@code null} if it was
+     *     deployed (or nothing was tried yet)
+     */
     public String lastError() {
         return lastError;
     }

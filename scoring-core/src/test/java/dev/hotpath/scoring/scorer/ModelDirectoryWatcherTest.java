@@ -85,6 +85,83 @@ class ModelDirectoryWatcherTest {
         }
     }
 
+    @Test
+    void shouldKeepPollingAfterALoadThrowsAnErrorAndReportTheNewestOutcome(@TempDir Path dir) throws Exception {
+        // Errors stand in for what a hostile file or a broken loader can throw: the OutOfMemoryError of issue #20,
+        // an AssertionError from a library. A scheduled task that throws is never run again.
+        Function<Path, Model> loader = p -> {
+            String text = readQuietly(p);
+            if (text.equals("oom")) {
+                throw new OutOfMemoryError("simulated: Java heap space");
+            }
+            if (text.equals("assert")) {
+                throw new AssertionError("simulated: a library's internal check failed");
+            }
+            return LOADER.apply(p);
+        };
+        Scorer scorer = Scorer.builder().primary("boot", TestViews.constant(FEATURES, 0f)).requestField("a").build();
+        try (ModelDirectoryWatcher watcher = ModelDirectoryWatcher.start(dir, loader, scorer,
+                java.time.Duration.ofMillis(20))) {
+            deploy(dir, "v1.model", "oom");
+            awaitError(watcher, "OutOfMemoryError");
+            assertTrue(watcher.lastError().startsWith("model " + dir.resolve("v1.model") + " failed to load"),
+                    watcher.lastError());
+            assertEquals("boot", scorer.primaryModelId());
+
+            deploy(dir, "v2.model", "2");
+            awaitPrimary(scorer, "v2.model");
+            assertNull(watcher.lastError(), "the newest outcome is a successful deployment");
+            assertEquals(2f, scorer.score(scorer.newRequest(), scorer.newResult()));
+
+            deploy(dir, "v3.model", "assert");
+            awaitError(watcher, "AssertionError");
+            assertEquals("v2.model", scorer.primaryModelId());
+
+            deploy(dir, "v4.model", "4");
+            awaitPrimary(scorer, "v4.model");
+            assertNull(watcher.lastError());
+        }
+        // Called directly, checkNow reports an Error through lastError() as well instead of throwing it.
+        ModelDirectoryWatcher manual = ModelDirectoryWatcher.manual(dir, loader, scorer);
+        deploy(dir, "v5.model", "oom");
+        assertNull(manual.checkNow());
+        assertTrue(manual.lastError().contains("OutOfMemoryError"), manual.lastError());
+        assertEquals("v4.model", scorer.primaryModelId());
+    }
+
+    private static void deploy(Path dir, String name, String content) throws Exception {
+        Files.writeString(dir.resolve(name), content);
+        link(dir, name);
+    }
+
+    private static void awaitError(ModelDirectoryWatcher watcher, String fragment) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            String e = watcher.lastError();
+            if (e != null && e.contains(fragment)) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("lastError() never mentioned " + fragment + "; it is " + watcher.lastError());
+    }
+
+    private static void awaitPrimary(Scorer scorer, String id) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!scorer.primaryModelId().equals(id) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(id, scorer.primaryModelId(), "the watcher stopped deploying");
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void link(Path dir, String target) throws Exception {
         Path tmp = dir.resolve("current.tmp");
         Files.deleteIfExists(tmp);
