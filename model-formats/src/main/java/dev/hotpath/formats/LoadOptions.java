@@ -12,13 +12,13 @@ import java.util.Objects;
  *
  * @param xgboost options used when the file is an XGBoost model
  * @param onnx options used when the file is an ONNX model
- * @param lightgbm options used when the file is a LightGBM text model
  * @param childJvmCheck when not {@code null}, every load first loads and scores the model in a short-lived child
  *     JVM (see {@link ChildJvmCheck}) and loads it here only if that succeeded; {@code null} (the default) loads
  *     in this JVM directly
+ * @param lightgbm options used when the file is a LightGBM text model
  */
-public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOptions lightgbm,
-        ChildJvmCheck childJvmCheck) {
+public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, ChildJvmCheck childJvmCheck,
+                          LightgbmOptions lightgbm) {
     private static final LoadOptions DEFAULTS = new LoadOptions(XgboostOptions.defaults(), OnnxOptions.defaults());
 
     /** Rejects {@code null} format options. */
@@ -29,13 +29,24 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
     }
 
     /**
-     * Options with LightGBM's defaults that load in this JVM only.
+     * Options with LightGBM's defaults.
+     *
+     * @param xgboost options used when the file is an XGBoost model
+     * @param onnx options used when the file is an ONNX model
+     * @param childJvmCheck the child-JVM check, or {@code null} to load in this JVM directly
+     */
+    public LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, ChildJvmCheck childJvmCheck) {
+        this(xgboost, onnx, childJvmCheck, LightgbmOptions.defaults());
+    }
+
+    /**
+     * Options that load in this JVM only, with LightGBM's defaults.
      *
      * @param xgboost options used when the file is an XGBoost model
      * @param onnx options used when the file is an ONNX model
      */
     public LoadOptions(XgboostOptions xgboost, OnnxOptions onnx) {
-        this(xgboost, onnx, LightgbmOptions.defaults(), null);
+        this(xgboost, onnx, null);
     }
 
     /** @return default options for every format, no child-JVM check */
@@ -44,12 +55,12 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
     }
 
     /**
-     * @param limits size limits to apply to every format
+     * @param limits limits applied to every format
      * @return a copy using {@code limits}
      */
     public LoadOptions withLimits(ModelLimits limits) {
-        return new LoadOptions(xgboost.withLimits(limits), onnx.toBuilder().limits(limits).build(),
-                lightgbm.withLimits(limits), childJvmCheck);
+        return new LoadOptions(xgboost.withLimits(limits), onnx.toBuilder().limits(limits).build(), childJvmCheck,
+                lightgbm.withLimits(limits));
     }
 
     /**
@@ -57,7 +68,7 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
      * @return a copy using them
      */
     public LoadOptions withXgboost(XgboostOptions options) {
-        return new LoadOptions(options, onnx, lightgbm, childJvmCheck);
+        return new LoadOptions(options, onnx, childJvmCheck, lightgbm);
     }
 
     /**
@@ -65,7 +76,7 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
      * @return a copy using them
      */
     public LoadOptions withOnnx(OnnxOptions options) {
-        return new LoadOptions(xgboost, options, lightgbm, childJvmCheck);
+        return new LoadOptions(xgboost, options, childJvmCheck, lightgbm);
     }
 
     /**
@@ -73,7 +84,7 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
      * @return a copy using them
      */
     public LoadOptions withLightgbm(LightgbmOptions options) {
-        return new LoadOptions(xgboost, onnx, options, childJvmCheck);
+        return new LoadOptions(xgboost, onnx, childJvmCheck, options);
     }
 
     /**
@@ -83,6 +94,6 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, LightgbmOpti
      * @return a copy using it
      */
     public LoadOptions withChildJvmCheck(ChildJvmCheck check) {
-        return new LoadOptions(xgboost, onnx, lightgbm, check);
+        return new LoadOptions(xgboost, onnx, check, lightgbm);
     }
 }

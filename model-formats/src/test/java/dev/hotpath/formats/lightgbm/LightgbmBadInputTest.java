@@ -148,6 +148,38 @@ class LightgbmBadInputTest {
         assertEquals("line 1", rejected("trees\nversion=v4\n").location());
     }
 
+    /** Tree 0 of {@link #MODEL} made linear: leaf 0 uses amount, leaf 1 nothing, leaf 2 amount and channel. */
+    private static final String LINEAR = "is_linear=1\nleaf_const=0.2 -0.1 0.4\nnum_features=1 0 2\n"
+            + "leaf_features=0  0 1 \nleaf_coeff=0.5  0.25 -1 ";
+
+    private static String linear(String from, String to) {
+        String text = edit("is_linear=0", LINEAR);
+        assertTrue(text.contains(from), from);
+        return text.replace(from, to);
+    }
+
+    @Test
+    void shouldNameTreeAndKeyWhenLinearLeavesAreInconsistent() {
+        // The unmodified linear tree loads: leaf 0 is 0.2 + 0.5 * amount, and its leaf_value 0.25 when amount is NaN.
+        Model ok = read(linear("", ""));
+        assertEquals((float) (0.2 + 0.5 * 1.0 - 0.0625), ok.scoreMargin(new float[] {1, 0, 0}));
+        assertEquals((float) (0.25 - 0.0625), ok.scoreMargin(new float[] {Float.NaN, 0, 0}));
+
+        ModelFormatException coeff = rejected(linear("leaf_coeff=0.5  0.25 -1", "leaf_coeff=0.5  0.25"));
+        assertTrue(coeff.location().startsWith("tree[0].leaf_coeff"), coeff.location());
+        assertTrue(coeff.expectation().contains("the sum of num_features"), coeff.expectation());
+        ModelFormatException consts = rejected(linear("leaf_const=0.2 -0.1 0.4", "leaf_const=0.2 -0.1"));
+        assertTrue(consts.location().startsWith("tree[0].leaf_const"), consts.location());
+        ModelFormatException feature = rejected(linear("leaf_features=0  0 1", "leaf_features=0  0 3"));
+        assertTrue(feature.location().startsWith("tree[0].leaf_features"), feature.location());
+        assertTrue(feature.expectation().contains("[0, 3)"), feature.expectation());
+        ModelFormatException count = rejected(linear("num_features=1 0 2", "num_features=1 -1 2"));
+        assertTrue(count.location().startsWith("tree[0].num_features"), count.location());
+        ModelFormatException missing = rejected(linear("leaf_features=0  0 1 \n", ""));
+        assertTrue(missing.location().startsWith("tree[0].leaf_features"), missing.location());
+        assertTrue(missing.expectation().contains("no leaf_features= line"), missing.expectation());
+    }
+
     @Test
     void shouldRejectMalformedNumbers() {
         ModelFormatException dt = rejected(edit("decision_type=10 9", "decision_type=10 300"));

@@ -2,6 +2,7 @@ package dev.hotpath.formats.lightgbm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotpath.formats.LoadOptions;
@@ -11,6 +12,8 @@ import dev.hotpath.formats.lightgbm.LgbmData.Label;
 import dev.hotpath.scoring.FeatureType;
 import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.ModelInfo;
+import dev.hotpath.scoring.explain.ExplanationNotSupportedException;
+import dev.hotpath.scoring.explain.TreeExplainer;
 import dev.hotpath.scoring.scorer.RequestField;
 import dev.hotpath.scoring.scorer.ScoreRequest;
 import dev.hotpath.scoring.scorer.ScoreResult;
@@ -170,6 +173,15 @@ class LightgbmReaderTest {
         }
         byte[] v = "tree\r\nversion=v4\r\n".getBytes(StandardCharsets.US_ASCII);
         assertTrue(LightgbmReader.looksLikeLightgbm(v, v.length));
+    }
+
+    @Test
+    void shouldBeRefusedByTheExplainerUntilCoversAreWired() {
+        Model m = LightgbmReader.read(microExample().getBytes(StandardCharsets.UTF_8), "micro.txt",
+                LightgbmOptions.defaults());
+        ExplanationNotSupportedException e = assertThrows(ExplanationNotSupportedException.class,
+                () -> TreeExplainer.of(m));
+        assertTrue(e.getMessage().contains("micro.txt: LightGBM models cannot be explained yet"), e.getMessage());
     }
 
     @Test

@@ -84,12 +84,17 @@ final class LightgbmSplits {
     int leafIndex(CompiledTree t, float[] x, int off) {
         int n = 0;
         while (t.feature[n] >= 0) {
-            double v = input(x[off + t.feature[n]]);
-            boolean left = categories != null && categories[n] != null ? categoricalLeft(categories[n], v)
-                    : numericalLeft(n, v, t.defaultLeft[n]);
-            n = left ? n + 1 : t.right[n];
+            n = childFor(t, n, x, off);
         }
         return n;
+    }
+
+    /** The child of internal node {@code n} that row {@code x[off..]} goes to (LightGBM's {@code Decision}). */
+    int childFor(CompiledTree t, int n, float[] x, int off) {
+        double v = input(x[off + t.feature[n]]);
+        boolean left = categories != null && categories[n] != null ? categoricalLeft(categories[n], v)
+                : numericalLeft(n, v, t.defaultLeft[n]);
+        return left ? n + 1 : t.right[n];
     }
 
     /** The tree's output for one row: its leaf's value, or the leaf's linear model. */
