@@ -124,14 +124,15 @@ abstract class BlockedTreeLayout {
      * {@code out[outOff + r]} as {@code (float) finish(sum)}; the sums are bit for bit what {@link #sum1} computes for
      * each row.
      *
-     * <p>Up to {@link #batchRows()} rows are prepared into {@code lanes} ({@link #prepareLanes}), then each chunk of
-     * {@link #chunkTrees} trees runs over all of them, {@link #LANES} rows at a time ({@link #laneTrees}): the rows of a
-     * lane group walk the same tree together, so the loads and compares of one level are independent across rows, and
-     * a chunk's nodes are read from the core's caches by every group after the first. Every row still adds its leaves
+     * <p>Up to {@code lanes.length} groups of {@link #LANES} rows are prepared ({@link #prepareLanes}), then each
+     * chunk of {@link #chunkTrees} trees runs over all of them, a group at a time ({@link #laneTrees}): the rows of a
+     * group walk the same tree together, so the loads and compares of one level are independent across rows, and a
+     * chunk's nodes are read from the core's caches by every group after the first. Every row still adds its leaves
      * in tree order.
      *
-     * @param lanes {@link #lanesLength()} scratch floats
-     * @param acc {@link #batchRows()} scratch sums
+     * @param lanes {@link #laneGroups()} arrays of {@link #lanesLength()} scratch floats
+     * @param row a scratch row of {@link #scratchRowLength()} floats
+     * @param acc {@code lanes.length * LANES} scratch sums
      * @param finish the transform applied before rounding, or {@code null} for the sums themselves
      */
     final void sum1Batch(float[] x, int off, int nRows, float[][] lanes, float[] row, double[] acc, double base,

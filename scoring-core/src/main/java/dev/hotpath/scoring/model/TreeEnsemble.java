@@ -185,8 +185,7 @@ public final class TreeEnsemble extends BaseModel {
             super.margin1Batch(x, nRows, s, out);
             return;
         }
-        layout.sum1Batch(x, 0, nRows, s.batchLanes(layout.laneGroups(), layout.lanesLength(), BlockedTreeLayout.LANES), s.row, s.batchSums,
-                baseMargins[0], null, out, 0);
+        layout.sum1Batch(x, 0, nRows, lanes(s), s.row, s.batchSums, baseMargins[0], null, out, 0);
     }
 
     @Override
@@ -198,9 +197,13 @@ public final class TreeEnsemble extends BaseModel {
                 out[r] = output1(x, r * numFeatures, s);
             }
         } else {
-            layout.sum1Batch(x, 0, nRows, s.batchLanes(layout.laneGroups(), layout.lanesLength(), BlockedTreeLayout.LANES), s.row,
-                    s.batchSums, baseMargins[0], doubleTransform, out, 0);
+            layout.sum1Batch(x, 0, nRows, lanes(s), s.row, s.batchSums, baseMargins[0], doubleTransform, out, 0);
         }
+    }
+
+    /** This thread's lane scratch for {@link BlockedTreeLayout#sum1Batch} (created by its first batch call). */
+    private float[][] lanes(Scratch s) {
+        return s.batchLanes(layout.laneGroups(), layout.lanesLength(), BlockedTreeLayout.LANES);
     }
 
     @Override
