@@ -3,11 +3,7 @@ package dev.hotpath.formats.xgboost;
 import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.ModelFormatException;
 import dev.hotpath.scoring.ModelLimits;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 
 /**
@@ -59,19 +55,17 @@ public final class XgboostReader {
     public static Model read(Path file, XgboostOptions options) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
-        String source = file.toString();
-        long max = options.limits().maxFileBytes();
-        byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > max) {
-                throw tooLarge(source, size, max);
+        try (ModelFileInput in = ModelFileInput.open(file, options.limits().maxFileBytes())) {
+            if (in.length > 0 && sniff(in.buf, in.limit) == Kind.UBJ) {
+                // Parsed straight from the file's window: the file never exists as one array (ModelFileInput).
+                ParsedModel parsed = DocModelParser.parse(UbjDocReader.read(in, options.limits()), "xgboost-ubj",
+                        in.source, options.limits());
+                return ModelAssembler.assemble(parsed, in.source, in.checksum(), options);
             }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ModelFormatException(source, null, "cannot read the model file: " + e, e);
+            byte[] bytes = in.readAll();
+            in.requireEnd("file");
+            return read(bytes, in.source, in.checksum(), options);
         }
-        return read(bytes, source, options);
     }
 
     /**
@@ -92,11 +86,16 @@ public final class XgboostReader {
         if (bytes.length > max) {
             throw tooLarge(source, bytes.length, max);
         }
+        return read(bytes, source, null, options);
+    }
+
+    /** @param checksum the SHA-256 of {@code bytes} if already computed, else {@code null} */
+    private static Model read(byte[] bytes, String source, String checksum, XgboostOptions options) {
         if (bytes.length == 0) {
             throw new ModelFormatException(source, "offset 0", "the file is empty");
         }
         ParsedModel parsed = parse(bytes, source, options.limits());
-        return ModelAssembler.assemble(parsed, source, sha256(bytes), options);
+        return ModelAssembler.assemble(parsed, source, checksum != null ? checksum : sha256(bytes), options);
     }
 
     /**
@@ -186,21 +185,12 @@ public final class XgboostReader {
         }
     }
 
-    private static ModelFormatException tooLarge(String source, long size, long max) {
+    static ModelFormatException tooLarge(String source, long size, long max) {
         return new ModelFormatException(source, null, "the file is " + size + " bytes, more than "
                 + "ModelLimits.maxFileBytes = " + max);
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(bytes);
-            StringBuilder sb = new StringBuilder(64);
-            for (byte x : d) {
-                sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-            }
-            return sb.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return ModelFileInput.hex(ModelFileInput.newSha256().digest(bytes));
     }
 }
