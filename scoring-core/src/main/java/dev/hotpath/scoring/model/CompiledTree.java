@@ -133,20 +133,20 @@ final class CompiledTree {
             if (l == -1) {
                 continue; // leaf
             }
-            String nodeWhere = where + ".node[" + old + "]";
             int r = t.right()[old];
-            checkChild(source, nodeWhere, "left", l, n, newIndex);
-            checkChild(source, nodeWhere, "right", r, n, newIndex);
+            checkChild(source, where, old, "left", l, n, newIndex);
+            checkChild(source, where, old, "right", r, n, newIndex);
             if (l == r) {
-                throw new ModelFormatException(source, nodeWhere, "left and right child are the same node " + l);
+                throw new ModelFormatException(source, nodeWhere(where, old),
+                        "left and right child are the same node " + l);
             }
             int f = t.feature()[old];
             if (f < 0 || f >= numFeatures) {
-                throw new ModelFormatException(source, nodeWhere,
+                throw new ModelFormatException(source, nodeWhere(where, old),
                         "split feature must be in [0, " + numFeatures + "), found " + f);
             }
             if (d + 1 > limits.maxDepth()) {
-                throw new ModelFormatException(source, nodeWhere,
+                throw new ModelFormatException(source, nodeWhere(where, old),
                         "tree deeper than " + limits.maxDepth() + " (ModelLimits.maxDepth)");
             }
             if (t.categories() != null && t.categories()[old] != null) {
@@ -204,13 +204,19 @@ final class CompiledTree {
         return bits;
     }
 
-    private static void checkChild(String source, String where, String which, int child, int n, int[] newIndex) {
+    /** Built only when a check fails: the walk runs for every node of every tree at load (issue #19 item 2). */
+    private static String nodeWhere(String where, int node) {
+        return where + ".node[" + node + "]";
+    }
+
+    private static void checkChild(String source, String where, int node, String which, int child, int n,
+                                   int[] newIndex) {
         if (child < 0 || child >= n) {
-            throw new ModelFormatException(source, where,
+            throw new ModelFormatException(source, nodeWhere(where, node),
                     which + " child must be in [0, " + n + "), found " + child);
         }
         if (newIndex[child] != -1) {
-            throw new ModelFormatException(source, where,
+            throw new ModelFormatException(source, nodeWhere(where, node),
                     which + " child " + child + " is reached twice: the nodes do not form a tree (cycle or shared"
                             + " subtree)");
         }
