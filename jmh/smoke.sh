@@ -20,11 +20,14 @@ if [[ ! -f "$jar" ]]; then
   exit 2
 fi
 
-"$java" -cp "$jar" dev.hotpath.bench.data.BenchData small fraud mlp
+selection=("$regex" AllocationControlBenchmark -p model=small,fraud -p entities=10000)
+# Generates exactly the models the selection needs (with progress) before any fork starts.
+"$java" -cp "$jar" dev.hotpath.bench.data.PrepareData "${selection[@]}"
 rm -f "$out"
 # -bm avgt for every benchmark: JMH's SampleTime bookkeeping itself allocates about 1 B/op, which would hide the
 # code under test. ThreadAllocationProfiler counts only the request (worker) threads, which the gate prefers.
-"$java" -jar "$jar" "$regex" AllocationControlBenchmark -p model=small,fraud -p entities=10000 -bm avgt \
+# OwnModelBenchmark runs on its defaults, the repository's sample model and rows: the path `jmh/run.sh model` takes.
+"$java" -jar "$jar" "${selection[@]}" -bm avgt \
   -f 1 -wi 1 -w 1s -i 3 -r 1s -prof gc -prof dev.hotpath.bench.report.ThreadAllocationProfiler \
   -rf json -rff "$out" -foe true
 "$java" -cp "$jar" dev.hotpath.bench.report.ResultTable "$out"

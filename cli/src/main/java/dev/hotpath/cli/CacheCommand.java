@@ -2,6 +2,7 @@ package dev.hotpath.cli;
 
 import dev.hotpath.cache.FeatureCacheAdmin;
 import dev.hotpath.cache.LoadProgressListener;
+import dev.hotpath.shadow.report.ExitCodes;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;

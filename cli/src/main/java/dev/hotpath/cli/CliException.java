@@ -5,7 +5,7 @@ import dev.hotpath.scoring.HotpathException;
 /**
  * A runtime failure of a {@code hotpath} command that is the user's to fix (a file that cannot be opened, an
  * output that cannot be written). {@link HotpathCli} prints its message as the one-line error and exits with
- * {@link ExitCodes#FAILURE}.
+ * {@link dev.hotpath.shadow.report.ExitCodes#FAILURE}.
  *
  * <p>Immutable; thread-safe.
  */

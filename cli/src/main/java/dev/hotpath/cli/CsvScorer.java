@@ -4,11 +4,8 @@ import dev.hotpath.scoring.Model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The engine of {@code hotpath score}: streams a CSV of feature rows through a {@link Model} and writes one CSV row
@@ -20,8 +17,8 @@ import java.util.Map;
  * not matter. Every model feature must have a column unless {@code allowMissingColumns} is set, in which case
  * absent features are missing ({@code NaN}) in every row. Each following line is a row with exactly as many fields
  * as the header; a field is a Java float literal ({@link Float#parseFloat(String)}, so {@code Infinity},
- * {@code -Infinity} and {@code +Infinity} are values), {@code NaN} or empty for missing. See {@link CsvLineReader}
- * for the dialect.
+ * {@code -Infinity} and {@code +Infinity} are values), {@code NaN} or empty for missing. {@link FeatureCsvReader}
+ * implements these rules; see {@link CsvLineReader} for the dialect.
  *
  * <h2>Output</h2>
  * A header of {@link Model#outputNames()} (or {@link Model#marginOutputNames()} for margins), then per row its
@@ -36,10 +33,6 @@ final class CsvScorer {
     static final int MAX_BATCH_ROWS = 1024;
     /** Upper bound on the floats held per batch, so that very wide models still use bounded memory. */
     static final int MAX_BATCH_VALUES = 1 << 20;
-    /** How many names an error message lists before abbreviating. */
-    private static final int MAX_LISTED_NAMES = 20;
-    /** How much of an unparsable field an error message quotes. */
-    private static final int MAX_QUOTED_CHARS = 60;
 
     private final Model model;
     private final boolean margin;
@@ -71,11 +64,7 @@ final class CsvScorer {
      * @throws CsvInputException if the input is malformed; rows before the bad line may already have been written
      */
     long score(InputStream in, String source, Writer out, ProgressReporter progress) throws IOException {
-        CsvLineReader reader = new CsvLineReader(in, source, maxLineBytes);
-        List<String> header = readHeader(reader, source);
-        int nCols = header.size();
-        int[] colToFeature = mapColumns(header, source);
-
+        FeatureCsvReader reader = FeatureCsvReader.open(in, source, model, allowMissingColumns, maxLineBytes);
         int nf = model.numFeatures();
         int k = margin ? model.numMarginOutputs() : model.numOutputs();
         int batchRows = Math.max(1, Math.min(MAX_BATCH_ROWS, MAX_BATCH_VALUES / Math.max(1, Math.max(nf, k))));
@@ -87,23 +76,7 @@ final class CsvScorer {
         writeHeader(out, margin ? model.marginOutputNames() : model.outputNames());
         long total = 0;
         int n = 0;
-        while (reader.nextLine()) {
-            int fields = reader.split(nCols);
-            if (fields != nCols) {
-                throw new CsvInputException(source, reader.lineNumber(), "expected " + nCols
-                        + (nCols == 1 ? " field" : " fields") + " as in the header, found " + fields
-                        + (fields == 1 && reader.lineIsEmpty() ? " (the line is empty)" : ""));
-            }
-            int base = n * nf;
-            for (int c = 0; c < nCols; c++) {
-                float v;
-                try {
-                    v = reader.parseFloat(c);
-                } catch (NumberFormatException e) {
-                    throw unparsable(reader, c, header.get(c), source);
-                }
-                rows[base + colToFeature[c]] = v;
-            }
+        while (reader.next(rows, n * nf)) {
             if (++n == batchRows) {
                 writeBatch(rows, n, outs, k, out);
                 total += n;
@@ -118,120 +91,6 @@ final class CsvScorer {
         out.flush();
         progress.finish(total);
         return total;
-    }
-
-    private List<String> readHeader(CsvLineReader reader, String source) throws IOException {
-        if (!reader.nextLine()) {
-            throw new CsvInputException(source, 1, "the input is empty; expected a header row naming the feature"
-                    + " columns");
-        }
-        if (reader.lineIsEmpty()) {
-            throw new CsvInputException(source, 1, "the header row is empty; expected the names of the feature"
-                    + " columns, e.g. " + namesList(model.featureNames()));
-        }
-        // Every column must be a distinct feature, so more than numFeatures columns is always an error; recording
-        // a few extra names lets the error list them without letting a huge header cost memory.
-        int maxRecorded = model.numFeatures() + MAX_LISTED_NAMES;
-        int nCols = reader.split(maxRecorded);
-        List<String> header = new ArrayList<>(Math.min(nCols, maxRecorded));
-        for (int c = 0; c < Math.min(nCols, maxRecorded); c++) {
-            String name = reader.text(c);
-            if (!reader.quoted(c)) {
-                name = name.strip();
-            }
-            if (name.isEmpty()) {
-                throw new CsvInputException(source, 1, "header column " + (c + 1) + " has no name");
-            }
-            header.add(name);
-        }
-        if (nCols > maxRecorded) {
-            throw new CsvInputException(source, 1, "the header has " + nCols + " columns but the model has only "
-                    + model.numFeatures() + " features: " + namesList(model.featureNames()));
-        }
-        return header;
-    }
-
-    private int[] mapColumns(List<String> header, String source) {
-        List<String> names = model.featureNames();
-        Map<String, Integer> index = new HashMap<>(names.size() * 2);
-        for (int i = 0; i < names.size(); i++) {
-            index.put(names.get(i), i);
-        }
-        int[] colToFeature = new int[header.size()];
-        int[] featureToCol = new int[names.size()];
-        Arrays.fill(featureToCol, -1);
-        List<String> unknown = new ArrayList<>();
-        for (int c = 0; c < header.size(); c++) {
-            Integer f = index.get(header.get(c));
-            if (f == null) {
-                unknown.add(header.get(c));
-                continue;
-            }
-            if (featureToCol[f] >= 0) {
-                throw new CsvInputException(source, 1, "column '" + header.get(c) + "' appears twice (columns "
-                        + (featureToCol[f] + 1) + " and " + (c + 1) + ")");
-            }
-            featureToCol[f] = c;
-            colToFeature[c] = f;
-        }
-        if (!unknown.isEmpty()) {
-            throw new CsvInputException(source, 1, (unknown.size() == 1 ? "unknown column " : "unknown columns ")
-                    + quotedList(unknown) + "; " + expectedFeatures());
-        }
-        if (!allowMissingColumns) {
-            List<String> absent = new ArrayList<>();
-            for (int f = 0; f < names.size(); f++) {
-                if (featureToCol[f] < 0) {
-                    absent.add(names.get(f));
-                }
-            }
-            if (!absent.isEmpty()) {
-                throw new CsvInputException(source, 1, "no column for " + absent.size() + " of the model's "
-                        + names.size() + " features: " + quotedList(absent) + "; every feature needs a column"
-                        + " (an empty field or NaN marks a missing value), or pass --allow-missing-columns to"
-                        + " treat absent columns as missing in every row");
-            }
-        }
-        return colToFeature;
-    }
-
-    private String expectedFeatures() {
-        List<String> names = model.featureNames();
-        if (!model.hasFeatureNames()) {
-            return "the model has no feature names, so its " + names.size() + " columns are named by position: "
-                    + (names.isEmpty() ? "(none)" : names.get(0) + " … " + names.get(names.size() - 1));
-        }
-        return "the model's " + names.size() + " features are: " + namesList(names);
-    }
-
-    private static String namesList(List<String> names) {
-        StringBuilder sb = new StringBuilder();
-        int shown = Math.min(names.size(), MAX_LISTED_NAMES);
-        for (int i = 0; i < shown; i++) {
-            sb.append(i == 0 ? "" : ", ").append(names.get(i));
-        }
-        if (names.size() > shown) {
-            sb.append(", … (").append(names.size() - shown).append(" more)");
-        }
-        return sb.toString();
-    }
-
-    private static String quotedList(List<String> names) {
-        List<String> quoted = new ArrayList<>(names.size());
-        for (String n : names) {
-            quoted.add("'" + n + "'");
-        }
-        return namesList(quoted);
-    }
-
-    private static CsvInputException unparsable(CsvLineReader reader, int column, String name, String source) {
-        String text = reader.text(column).strip();
-        if (text.length() > MAX_QUOTED_CHARS) {
-            text = text.substring(0, MAX_QUOTED_CHARS) + "…";
-        }
-        return new CsvInputException(source, reader.lineNumber(), "column '" + name + "': cannot parse \"" + text
-                + "\" as a number; expected a Java float literal (e.g. 1.5, -2e-3, Infinity), or NaN or an empty"
-                + " field for a missing value");
     }
 
     private void writeBatch(float[] rows, int n, float[] outs, int k, Writer out) throws IOException {

@@ -2,6 +2,7 @@ package dev.hotpath.cli;
 
 import dev.hotpath.scoring.HotpathException;
 import dev.hotpath.scoring.Model;
+import dev.hotpath.shadow.report.ExitCodes;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -54,14 +55,7 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class
         },
         commandListHeading = "%nCommands:%n",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:success",
-            "1:runtime failure; one line 'hotpath: error: ...' on stderr (stack trace with --verbose or"
-                    + " HOTPATH_DEBUG=1)",
-            "2:usage error (unknown option or command, missing or malformed argument)",
-            "3:a quality gate failed (e.g. 'hotpath shadow report' rejected the candidate model)"
-        },
+        modelTransformer = ExitCodeHelp.class,
         footer = {"%nRun 'hotpath COMMAND --help' for a command's options and exact semantics."})
 public final class HotpathCli implements Runnable {
     /** The environment variable that turns on stack traces for errors when set to {@code 1} or {@code true}. */

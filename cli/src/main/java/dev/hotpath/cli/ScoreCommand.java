@@ -1,6 +1,7 @@
 package dev.hotpath.cli;
 
 import dev.hotpath.scoring.Model;
+import dev.hotpath.shadow.report.ExitCodes;
 import java.io.BufferedWriter;
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,12 +1,13 @@
 package dev.hotpath.cli;
 
+import dev.hotpath.scoring.ConfigurationException;
 import dev.hotpath.scoring.Model;
 import dev.hotpath.shadow.replay.ReplayOptions;
 import dev.hotpath.shadow.replay.ReplayResult;
 import dev.hotpath.shadow.replay.ShadowReplay;
+import dev.hotpath.shadow.report.ExitCodes;
 import dev.hotpath.shadow.report.ShadowGates;
 import dev.hotpath.shadow.report.ShadowReport;
-import dev.hotpath.shadow.report.Verdict;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -15,14 +16,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code hotpath shadow report|replay}: compare shadow models with the primary from their logs, and rescore a
- * candidate over captured traffic. The work is done by shadow-eval's {@code ShadowReport} and {@code ShadowReplay};
- * this class only parses arguments.
+ * candidate over captured traffic. The work is done by shadow-report's {@code ShadowReport} and
+ * {@code ShadowReplay}; this class only parses arguments and maps them to exit codes.
  */
 @Command(name = "shadow", mixinStandardHelpOptions = true, versionProvider = ManifestVersionProvider.class,
         description = "Shadow (candidate) model evaluation: reports and replays of shadow logs.",
@@ -33,20 +37,25 @@ final class ShadowCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: report or replay");
+        throw new ParameterException(spec.commandLine(), "missing command: report or replay");
     }
 
     /** {@code hotpath shadow report}. */
     @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
             versionProvider = ManifestVersionProvider.class,
             description = "Compares every shadow model with the primary over one or more shadow log directories:"
-                    + " coverage and drops, score distributions (PSI, KS, Jensen-Shannon), rank correlation,"
-                    + " decision flips and Cohen's kappa, top-k overlap, latency, top disagreements and, with"
-                    + " --labels, precision/recall/PR-AUC/Brier. Prints the text report on stdout.",
-            footer = {"%nExit codes: 0 no gate failed, 1 runtime failure (unreadable log, bad labels file),"
-                    + " 2 usage error, 3 a FAIL gate failed (block the promotion in CI).",
-                "Default gates fail on Spearman < 0.8, a matched-threshold flip rate above the primary's block"
-                    + " rate, shadow error rate > 0.1% and coverage < 95%; PSI/KS/JS and latency only warn."})
+                    + " coverage and drops, log integrity, score distributions (PSI, KS, Jensen-Shannon), rank"
+                    + " correlation, decision flips and Cohen's kappa, top-k overlap, latency, top disagreements"
+                    + " and, with --labels, precision/recall/PR-AUC/Brier. Prints the text report on stdout.",
+            modelTransformer = ExitCodeHelp.class,
+            footer = {"%nDefault gates, replaced by --gates (fail: decides the exit code, warn: is reported only):",
+                "  fail: spearman>=0.8, matched_flip_over_block_rate<=1,",
+                "        error_rate<=0.001, coverage>=0.95",
+                "  warn: psi<=0.1, ks<=0.1, js_distance<=0.1, latency_p99_ratio<=2,",
+                "        spearman>=0.9, matched_flip_over_block_rate<=0.5,",
+                "        error_rate<=0.0001, coverage>=0.99",
+                "matched_flip_over_block_rate<=1: at the block-rate-matched threshold the",
+                "shadow flips no more decisions than the primary blocks."})
     static final class Report implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -72,9 +81,15 @@ final class ShadowCommand implements Runnable {
                 description = "Also write a single self-contained HTML page with plots (opens offline).")
         private Path html;
 
-        @Option(names = "--gates", paramLabel = "EXPR",
-                description = "Gates replacing the defaults, e.g. 'psi<0.1, spearman>=0.9, matched_flip_rate<0.02'.")
-        private String gates;
+        @Option(names = "--gates", paramLabel = "EXPR", converter = GatesConverter.class,
+                description = "Gates replacing the defaults, e.g. 'psi<0.1, spearman>=0.9, warn:ks<0.1'"
+                        + " ([warn:|fail:]metric op limit; fail is the default level).")
+        private ShadowGates gates;
+
+        @Option(names = "--shadow", paramLabel = "NAME",
+                description = "Gate on this shadow only (name, name@version or log id; repeatable): the other"
+                        + " shadows are still reported but cannot fail the verdict or the exit code.")
+        private List<String> shadows;
 
         @Option(names = "--quiet", description = "Do not print the text report (the verdict line still prints).")
         private boolean quiet;
@@ -87,12 +102,25 @@ final class ShadowCommand implements Runnable {
                 b.addLog(log);
             }
             if (threshold != null) {
+                if (!Float.isFinite(threshold)) {
+                    throw new ParameterException(spec.commandLine(), "--threshold must be a finite number, got "
+                            + threshold);
+                }
                 b.threshold(threshold);
             }
             if (gates != null) {
-                b.gates(ShadowGates.parse(gates));
+                b.gates(gates);
             }
-            ShadowReport report = b.build();
+            if (shadows != null) {
+                shadows.forEach(b::gateShadow);
+            }
+            ShadowReport report;
+            try {
+                report = b.build();
+            } catch (ConfigurationException e) {
+                // What the builder can still refuse here comes from the options: a --shadow name not in the log.
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
             if (json != null) {
                 report.writeJson(json);
             }
@@ -111,7 +139,19 @@ final class ShadowCommand implements Runnable {
             }
             out.write("verdict: " + report.verdict() + "\n");
             out.flush();
-            return report.verdict() == Verdict.FAIL ? ExitCodes.GATE_FAILED : ExitCodes.OK;
+            return report.exitCode();
+        }
+    }
+
+    /** Parses {@code --gates}, so that a malformed expression or an unknown metric is a usage error. */
+    static final class GatesConverter implements ITypeConverter<ShadowGates> {
+        @Override
+        public ShadowGates convert(String value) {
+            try {
+                return ShadowGates.parse(value);
+            } catch (ConfigurationException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 
@@ -121,8 +161,8 @@ final class ShadowCommand implements Runnable {
             description = "Scores a candidate model over the feature vectors captured in a shadow log and writes a"
                     + " new log in the same format, so 'hotpath shadow report --log OUT' compares the candidate"
                     + " with the primary on yesterday's traffic without deploying it. Needs logs written with"
-                    + " feature capture (ShadowEvaluator.Builder.featureCaptureRate > 0).",
-            footer = {"%nExit codes: 0 ok, 1 runtime failure, 2 usage error."})
+                    + " feature capture (ShadowEvaluatorBuilder.featureCaptureRate > 0).",
+            modelTransformer = ExitCodeHelp.WithoutGates.class)
     static final class Replay implements Callable<Integer> {
         @Spec
         private CommandSpec spec;

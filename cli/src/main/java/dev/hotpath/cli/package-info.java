@@ -1,7 +1,7 @@
 /**
  * The {@code hotpath} command line: {@link dev.hotpath.cli.HotpathCli} (the picocli root and {@code main} class)
  * with the {@code score} and {@code inspect} commands, the streaming CSV scorer behind {@code score}, and the
- * {@link dev.hotpath.cli.ExitCodes} contract. Run it through {@code bin/hotpath}.
+ * {@link dev.hotpath.shadow.report.ExitCodes} contract. Run it through {@code bin/hotpath}.
  *
  * <p><b>Threading:</b> every command runs on the calling thread; objects here are single-use and not thread-safe.
  * <b>Allocation:</b> this is tooling, not the scoring hot path; the CSV scorer streams with bounded memory (one

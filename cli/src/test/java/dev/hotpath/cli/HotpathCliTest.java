@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.ModelFormatException;
+import dev.hotpath.shadow.report.ExitCodes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ class HotpathCliTest {
         String root = CliRunner.run(THREE, "--help").out();
         assertTrue(root.contains("score") && root.contains("inspect"), root);
         assertTrue(root.contains("Exit codes:"), root);
-        assertTrue(root.contains("3   a quality gate failed"), root);
+        assertTrue(root.contains("3   a FAIL gate failed in 'shadow report'"), root);
         String score = CliRunner.run(THREE, "score", "--help").out();
         for (String s : new String[] {"--model=FILE", "--input=IN.csv", "--output=OUT.csv", "--margin",
             "--allow-missing-columns", "--no-progress", "--verbose", "Float.toString"}) {

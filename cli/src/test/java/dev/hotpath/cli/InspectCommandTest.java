@@ -10,6 +10,7 @@ import dev.hotpath.scoring.FeatureType;
 import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.ModelInfo;
 import dev.hotpath.scoring.model.TreeEnsemble;
+import dev.hotpath.shadow.report.ExitCodes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hotpath.formats.ModelLoader;
 import dev.hotpath.formats.onnx.OnnxTestModels;
 import dev.hotpath.formats.testing.ChildJvm;
+import dev.hotpath.shadow.report.ExitCodes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,6 +8,10 @@ import dev.hotpath.scoring.model.TreeEnsemble;
 import dev.hotpath.shadow.ShadowEvaluator;
 import dev.hotpath.shadow.ShadowModelConfig;
 import dev.hotpath.shadow.ShadowPublisher;
+import dev.hotpath.shadow.report.ExitCodes;
+import dev.hotpath.shadow.report.Gate;
+import dev.hotpath.shadow.report.ShadowGates;
+import dev.hotpath.shadow.report.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,6 +40,7 @@ class ShadowCommandTest {
                 .primaryModel(1, "primary", primary)
                 .primaryThreshold(2f)
                 .addShadow(ShadowModelConfig.builder(2, "reversed", reversed).threshold(2f).build())
+                .addShadow(ShadowModelConfig.builder(3, "twin", primary).threshold(2f).build())
                 .featureCaptureRate(1.0)
                 .build();
         shadow.start();
@@ -101,6 +106,61 @@ class ShadowCommandTest {
         assertEquals(ExitCodes.FAILURE, r.exitCode());
         assertEquals(1, r.errLines().length, r.err());
         assertTrue(r.err().startsWith("hotpath: error: "), r.err());
+    }
+
+    @Test
+    void reportGatesOnTheNamedShadowOnly() {
+        // 'reversed' fails the default Spearman gate, 'twin' (the primary itself) passes every gate.
+        CliRunner.Result twin = CliRunner.runReal("shadow", "report", "--log", log.toString(), "--shadow", "twin");
+        assertEquals(ExitCodes.OK, twin.exitCode(), twin.err());
+        assertTrue(twin.out().contains("verdict FAIL (not gated)"), twin.out());
+        assertTrue(!twin.out().contains("verdict: FAIL") && twin.out().contains("verdict: "), twin.out());
+        CliRunner.Result byId = CliRunner.runReal("shadow", "report", "--log", log.toString(), "--quiet",
+                "--shadow", "2");
+        assertEquals(ExitCodes.GATE_FAILED, byId.exitCode(), byId.err());
+        CliRunner.Result unknown = CliRunner.runReal("shadow", "report", "--log", log.toString(), "--shadow",
+                "twn");
+        assertEquals(ExitCodes.USAGE, unknown.exitCode());
+        assertTrue(unknown.err().startsWith("hotpath: error: no shadow named 'twn' in the log; its shadows: "
+                + "reversed [2], twin [3]"), unknown.err());
+    }
+
+    @Test
+    void aMisspeltGateOrANonFiniteThresholdIsAUsageError() {
+        CliRunner.Result gate = CliRunner.runReal("shadow", "report", "--log", log.toString(), "--gates",
+                "spearmann>=0.8");
+        assertEquals(ExitCodes.USAGE, gate.exitCode());
+        assertTrue(gate.err().contains("unknown gate metric 'spearmann'"), gate.err());
+        assertTrue(gate.err().contains("--help"), gate.err());
+        CliRunner.Result op = CliRunner.runReal("shadow", "report", "--log", log.toString(), "--gates", "psi<<1");
+        assertEquals(ExitCodes.USAGE, op.exitCode(), op.err());
+        CliRunner.Result nan = CliRunner.runReal("shadow", "report", "--log", log.toString(), "--threshold", "NaN");
+        assertEquals(ExitCodes.USAGE, nan.exitCode(), nan.err());
+    }
+
+    @Test
+    void reportHelpListsTheExitCodesAndEveryDefaultGateWithoutAPicocliWarning() {
+        CliRunner.Result r = CliRunner.runReal("shadow", "report", "--help");
+        assertEquals(ExitCodes.OK, r.exitCode());
+        assertEquals("", r.err(), "nothing on stderr, e.g. no '[picocli WARN] Could not format'");
+        String help = r.out().replaceAll("\\s+", " "); // picocli wraps long lines
+        for (String meaning : new String[] {ExitCodes.OK_MEANING, ExitCodes.FAILURE_MEANING, ExitCodes.USAGE_MEANING,
+            ExitCodes.GATE_FAILED_MEANING}) {
+            assertTrue(help.contains(meaning), "missing '" + meaning + "' in:\n" + r.out());
+        }
+        // The lists follow the heading "(fail: decides the exit code, warn: is reported only)".
+        String fail = help.substring(help.lastIndexOf("fail: "), help.lastIndexOf("warn: "));
+        String warn = help.substring(help.lastIndexOf("warn: "), help.indexOf(" matched_flip_over_block_rate<=1: "));
+        for (Gate g : ShadowGates.defaults().gates()) {
+            String expr = g.metric().key() + g.operator()
+                    + java.math.BigDecimal.valueOf(g.limit()).stripTrailingZeros().toPlainString();
+            String section = g.level() == Verdict.FAIL ? fail : warn;
+            assertTrue(section.matches("(?s).*\\b" + java.util.regex.Pattern.quote(expr) + "(?![\\d.]\\d).*"),
+                    "default gate " + g.level() + " " + expr + " is not documented under " + g.level() + ":\n"
+                    + r.out());
+        }
+        assertEquals(ShadowGates.defaults().gates().size(), (fail + warn).split(">=|<=|<|>").length - 1,
+                "no other gates are documented");
     }
 
     @Test

@@ -41,9 +41,9 @@ public final class FraudScoring implements AutoCloseable {
         shadows.start();
         Scorer.Builder builder = Scorer.builder()
                 .primary("fraud-v7", ModelLoader.load(models.resolve("primary.json")))
-                .featureSource(cards.asFeatureSource())            // binds model features named card.*
-                .featureSource(merchants.asFeatureSource())        // and merchant.*
-                .shadow(shadows.sink())
+                .featureSource(cards)                              // binds model features named card.*
+                .featureSource(merchants)                          // and merchant.*
+                .shadow(shadows)
                 .fallbackScore(0f);                                // if the model cannot score: approve, flagged
         REQUEST_FIELDS.forEach(builder::requestField);             // the rest come with the request
         scorer = builder.build();                                  // fails here, listing any unbound feature

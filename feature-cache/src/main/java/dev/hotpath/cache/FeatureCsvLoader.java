@@ -1,5 +1,7 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +68,7 @@ public final class FeatureCsvLoader {
 
     /**
      * Loads a CSV into a new generation following {@code view}, which may differ from the published definition
-     * (a schema change: readers pinned to the old definition then get {@link ReadStatus#SCHEMA_MISMATCH}).
+     * (a schema change: readers pinned to the old definition then get {@link FeatureStatus#SCHEMA_MISMATCH}).
      *
      * @param dir the cache directory
      * @param view the definition of the new generation

@@ -1,6 +1,7 @@
 package dev.hotpath.cache;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -8,19 +9,19 @@ import java.io.UncheckedIOException;
 
 /**
  * Everything one {@link FeatureReader#lookup(CharSequence) lookup} found about an entity: the status, the values a
- * {@code read} would have produced (defaults unless {@link ReadStatus#PRESENT}), and the record's times. For tools
+ * {@code read} would have produced (defaults unless {@link FeatureStatus#PRESENT}), and the record's times. For tools
  * and debugging, not the request path. Immutable and thread-safe.
  */
 public final class FeatureLookup {
     private final FeatureView view;
     private final long generation;
     private final String id;
-    private final ReadStatus status;
+    private final FeatureStatus status;
     private final float[] values;
     private final long eventTimeMillis;
     private final long writeTimeMillis;
 
-    FeatureLookup(FeatureView view, long generation, String id, ReadStatus status, float[] values,
+    FeatureLookup(FeatureView view, long generation, String id, FeatureStatus status, float[] values,
                   long eventTimeMillis, long writeTimeMillis) {
         this.view = view;
         this.generation = generation;
@@ -47,7 +48,7 @@ public final class FeatureLookup {
     }
 
     /** @return the read status */
-    public ReadStatus status() {
+    public FeatureStatus status() {
         return status;
     }
 

@@ -1,5 +1,9 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.concurrent.InFlightGuard;
+import dev.hotpath.scoring.scorer.FeatureSource;
+import dev.hotpath.scoring.scorer.FeatureStatus;
+import dev.hotpath.scoring.scorer.ViewHealth;
 import net.openhft.chronicle.core.values.LongValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,28 +15,27 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
  * Reads one feature view on the request path: copies an entity's features into the caller's array, allocation-free,
- * with a bounded lock wait, and says how much to trust them with a {@link ReadStatus}.
+ * with a bounded lock wait, and says how much to trust them with a {@link FeatureStatus}. A reader pinned to a
+ * definition is the {@link dev.hotpath.scoring.scorer.Scorer}'s {@link FeatureSource} for its view: pass it to
+ * {@code Scorer.Builder.featureSource(reader)}.
  *
  * <p><b>Usage.</b> Open once at start-up (the first Chronicle map opened in a JVM takes a few seconds, later ones
  * about 100 ms), share the instance between all request threads, close at shutdown after scoring has stopped:
  * <pre>{@code
  * FeatureReader cards = FeatureReader.open(dir, cardView);           // pinned to the model's definition
  * float[] row = new float[cardView.dimension()];                     // per request thread, reused
- * ReadStatus s = cards.read(cardFingerprint, row, 0);                // PRESENT, or defaults + why
+ * FeatureStatus s = cards.read(cardFingerprint, row, 0);                // PRESENT, or defaults + why
  * }</pre>
  *
  * <p><b>Two modes.</b> {@link #open(Path, FeatureView, ReaderOptions) Pinned} to a definition (what a model needs):
  * if the view's published definition has another schema fingerprint, every read returns
- * {@link ReadStatus#SCHEMA_MISMATCH} with this definition's defaults; if it matches, reads are served.
+ * {@link FeatureStatus#SCHEMA_MISMATCH} with this definition's defaults; if it matches, reads are served.
  * {@link #open(Path, String, ReaderOptions) Following} the manifest: the reader adopts whatever definition is
  * published, so {@link #view()} and {@link #dimension()} can change after a schema change; size {@code dst} for
  * the largest definition you accept (tools, generic consumers).
@@ -45,14 +48,14 @@ import java.util.function.LongSupplier;
  * {@link #read(long, float[], int)} allocate nothing for every status once the calling thread has made its first
  * read (which creates the thread's key holder), and never throw for data problems; they throw only
  * {@link IndexOutOfBoundsException} when {@code dst} has no room for {@link #dimension()} floats at
- * {@code offset}. {@link #count(ReadStatus)} is allocation-free. Everything else is a cold path.
+ * {@code offset}. Everything else is a cold path.
+ *
+ * <p><b>Counting.</b> A read returns its status and counts nothing: the caller decides what a status means, and the
+ * {@code Scorer} counts every view read by status in one place (its metrics). The reader counts only its own
+ * failures ({@link ReaderStats#readErrors()}) and generation switches.
  */
-public final class FeatureReader implements AutoCloseable {
+public final class FeatureReader implements FeatureSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeatureReader.class);
-    /** Longs per counter stripe: 8 statuses padded to 128 bytes so stripes do not share cache lines. */
-    private static final int COUNTER_STRIDE = 16;
-    /** Ints per in-flight stripe (128 bytes). */
-    private static final int IN_FLIGHT_STRIDE = 32;
     private static final long RETIRE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -62,9 +65,6 @@ public final class FeatureReader implements AutoCloseable {
     private final long lockNanos;
     private final long refreshIntervalNanos;
     private final LongSupplier clock;
-    private final int stripes;
-    private final AtomicLongArray statusCounts;
-    private final AtomicInteger nextStripe = new AtomicInteger();
     private final ThreadLocal<Scratch> scratch;
     private final AtomicLong readErrors = new AtomicLong();
     private final AtomicLong refreshErrors = new AtomicLong();
@@ -79,7 +79,6 @@ public final class FeatureReader implements AutoCloseable {
     /** Guarded by refreshLock: switched-away generations whose maps are not closed yet. */
     private final List<Generation> retiring = new ArrayList<>();
     private final Thread refresher;
-    private final ReaderFeatureSource featureSource;
 
     private FeatureReader(Path dir, String viewName, FeatureView pinned, ReaderOptions options) {
         this.dir = dir;
@@ -88,10 +87,7 @@ public final class FeatureReader implements AutoCloseable {
         this.lockNanos = options.readLockTimeoutNanos();
         this.refreshIntervalNanos = options.refreshIntervalNanos();
         this.clock = options.clock();
-        this.stripes = stripeCount();
-        this.statusCounts = new AtomicLongArray(stripes * COUNTER_STRIDE);
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(nextStripe.getAndIncrement() & (stripes - 1)));
-        this.featureSource = pinned == null ? null : new ReaderFeatureSource(this, pinned);
+        this.scratch = ThreadLocal.withInitial(Scratch::new);
 
         synchronized (refreshLock) {
             for (int attempt = 1; ; attempt++) {
@@ -123,7 +119,7 @@ public final class FeatureReader implements AutoCloseable {
 
     /**
      * Opens a reader pinned to a definition (the one a model was trained with). Reads are served while the
-     * published definition has the same fingerprint, and return {@link ReadStatus#SCHEMA_MISMATCH} with this
+     * published definition has the same fingerprint, and return {@link FeatureStatus#SCHEMA_MISMATCH} with this
      * definition's defaults while it does not.
      *
      * @param dir the cache directory
@@ -153,7 +149,7 @@ public final class FeatureReader implements AutoCloseable {
 
     /**
      * Opens a reader pinned to the definition published now: what a {@code Scorer} needs when the service does not
-     * ship the view definition itself. A later schema change then reads as {@link ReadStatus#SCHEMA_MISMATCH} with
+     * ship the view definition itself. A later schema change then reads as {@link FeatureStatus#SCHEMA_MISMATCH} with
      * defaults (never as misplaced features) until the service is restarted or rebuilt with the new definition.
      *
      * @param dir the cache directory
@@ -200,31 +196,31 @@ public final class FeatureReader implements AutoCloseable {
 
     /**
      * Copies the features of the entity {@code id} into {@code dst[offset .. offset + dimension())}, or the
-     * defaults when the status is not {@link ReadStatus#PRESENT}. Waits at most the configured read-lock timeout.
+     * defaults when the status is not {@link FeatureStatus#PRESENT}. Waits at most the configured read-lock timeout.
      * Thread-safe; allocation-free (any {@code CharSequence}: a {@code String}, a reused {@code StringBuilder}, a
      * flyweight over request bytes); never throws for data problems.
      *
      * @param id the entity id; for a long-keyed view, its decimal form (anything else is
-     *           {@link ReadStatus#NOT_FOUND})
+     *           {@link FeatureStatus#NOT_FOUND})
      * @param dst the caller's array
      * @param offset where feature 0 goes
      * @return the status
      * @throws IndexOutOfBoundsException if {@code dst} has no room for {@link #dimension()} floats at {@code offset}
      */
-    public ReadStatus read(CharSequence id, float[] dst, int offset) {
+    @Override
+    public FeatureStatus read(CharSequence id, float[] dst, int offset) {
         Scratch s = scratch.get();
-        Generation g = enter(s.stripe);
-        ReadStatus status;
+        Generation g = enter();
+        FeatureStatus status;
         try {
             checkRoom(dst, offset, g.dimension);
             status = g.fixedStatus != null ? g.fixedStatus : readString(g, id, s, dst, offset, null);
-            if (status != ReadStatus.PRESENT) {
+            if (status != FeatureStatus.PRESENT) {
                 g.view.copyDefaults(dst, offset);
             }
         } finally {
-            exit(g, s.stripe);
+            exit(g);
         }
-        statusCounts.incrementAndGet(s.stripe * COUNTER_STRIDE + status.ordinal());
         return status;
     }
 
@@ -239,24 +235,23 @@ public final class FeatureReader implements AutoCloseable {
      * @return the status
      * @throws IndexOutOfBoundsException if {@code dst} has no room for {@link #dimension()} floats at {@code offset}
      */
-    public ReadStatus read(long id, float[] dst, int offset) {
+    public FeatureStatus read(long id, float[] dst, int offset) {
         Scratch s = scratch.get();
-        Generation g = enter(s.stripe);
-        ReadStatus status;
+        Generation g = enter();
+        FeatureStatus status;
         try {
             checkRoom(dst, offset, g.dimension);
             status = g.fixedStatus != null ? g.fixedStatus : readLong(g, id, s, dst, offset, null);
-            if (status != ReadStatus.PRESENT) {
+            if (status != FeatureStatus.PRESENT) {
                 g.view.copyDefaults(dst, offset);
             }
         } finally {
-            exit(g, s.stripe);
+            exit(g);
         }
-        statusCounts.incrementAndGet(s.stripe * COUNTER_STRIDE + status.ordinal());
         return status;
     }
 
-    private ReadStatus readString(Generation g, CharSequence id, Scratch s, float[] dst, int offset, long[] times) {
+    private FeatureStatus readString(Generation g, CharSequence id, Scratch s, float[] dst, int offset, long[] times) {
         try {
             MapHandle h = g.handle;
             if (h.stringMap != null) {
@@ -265,7 +260,7 @@ public final class FeatureReader implements AutoCloseable {
             }
             long value = Ids.parseLongId(id);
             if (value == Long.MIN_VALUE) {
-                return ReadStatus.NOT_FOUND;
+                return FeatureStatus.NOT_FOUND;
             }
             s.longKey.setValue(value);
             return MapHandle.readRecord(h.longMap, s.longKey, lockNanos, g.fingerprint, g.dimension, g.recordSize,
@@ -275,7 +270,7 @@ public final class FeatureReader implements AutoCloseable {
         }
     }
 
-    private ReadStatus readLong(Generation g, long id, Scratch s, float[] dst, int offset, long[] times) {
+    private FeatureStatus readLong(Generation g, long id, Scratch s, float[] dst, int offset, long[] times) {
         try {
             MapHandle h = g.handle;
             if (h.longMap != null) {
@@ -294,12 +289,12 @@ public final class FeatureReader implements AutoCloseable {
     }
 
     /** Chronicle failed unexpectedly (its internal lock timeout, a corrupt file): count it, serve defaults. */
-    private ReadStatus failed(RuntimeException e) {
+    private FeatureStatus failed(RuntimeException e) {
         if (readErrors.getAndIncrement() == 0) {
             LOG.error("feature read failed in view {}; serving defaults (UNAVAILABLE). Further errors are only"
                     + " counted.", viewName, e);
         }
-        return ReadStatus.UNAVAILABLE;
+        return FeatureStatus.UNAVAILABLE;
     }
 
     private static void checkRoom(float[] dst, int offset, int dimension) {
@@ -309,41 +304,23 @@ public final class FeatureReader implements AutoCloseable {
         }
     }
 
-    /** Registers a read on the current generation so it is not closed under the read. */
-    private Generation enter(int stripe) {
+    /** Registers a read on the current generation so its map is not closed under the read. */
+    private Generation enter() {
         for (;;) {
             Generation g = current;
-            if (g.handle == null) {
+            if (g.handle == null || g.inFlight.tryEnter()) {
                 return g;
             }
-            g.inFlight.incrementAndGet(stripe * IN_FLIGHT_STRIDE);
-            // Dekker-style handshake with retire(): it sets `retired` then reads the counters; we increment then read
-            // `retired`. Volatile accesses are sequentially consistent, so at least one side sees the other.
-            if (!g.retired) {
-                return g;
-            }
-            g.inFlight.decrementAndGet(stripe * IN_FLIGHT_STRIDE);
-            // retire() publishes the replacement before marking the old one, so the next pass sees it.
+            // Closed guard: retire() publishes the replacement before it closes the old guard, so the next pass
+            // sees the replacement.
             Thread.onSpinWait();
         }
     }
 
-    private static void exit(Generation g, int stripe) {
+    private static void exit(Generation g) {
         if (g.handle != null) {
-            g.inFlight.decrementAndGet(stripe * IN_FLIGHT_STRIDE);
+            g.inFlight.exit();
         }
-    }
-
-    /**
-     * @param status a status
-     * @return how many reads returned it since the reader was opened. Thread-safe; allocation-free.
-     */
-    public long count(ReadStatus status) {
-        long sum = 0;
-        for (int i = 0; i < stripes; i++) {
-            sum += statusCounts.get(i * COUNTER_STRIDE + status.ordinal());
-        }
-        return sum;
     }
 
     // ------------------------------------------------------------------------------------------ cold path
@@ -357,37 +334,84 @@ public final class FeatureReader implements AutoCloseable {
      */
     public FeatureLookup lookup(CharSequence id) {
         Scratch s = scratch.get();
-        Generation g = enter(s.stripe);
+        Generation g = enter();
         try {
             float[] values = new float[g.dimension];
             long[] times = {-1L, -1L};
-            ReadStatus status = g.fixedStatus != null ? g.fixedStatus : readString(g, id, s, values, 0, times);
-            if (status != ReadStatus.PRESENT) {
+            FeatureStatus status = g.fixedStatus != null ? g.fixedStatus : readString(g, id, s, values, 0, times);
+            if (status != FeatureStatus.PRESENT) {
                 g.view.copyDefaults(values, 0);
             }
-            statusCounts.incrementAndGet(s.stripe * COUNTER_STRIDE + status.ordinal());
             return new FeatureLookup(g.view, g.generation, id.toString(), status, values, times[0], times[1]);
         } finally {
-            exit(g, s.stripe);
+            exit(g);
         }
     }
 
+    /** @return the view's name ({@link FeatureSource}: the prefix of the scorer's {@code view.feature} bindings) */
+    @Override
+    public String name() {
+        return viewName;
+    }
+
     /**
-     * This reader as the {@link dev.hotpath.scoring.scorer.Scorer}'s feature source: {@code read} maps
-     * {@link ReadStatus} to the scorer's {@code FeatureStatus} of the same name; allocation-free and thread-safe
-     * like {@link #read(CharSequence, float[], int)}.
+     * The pinned definition's feature names: the {@link FeatureSource} face a {@code Scorer} binds once at build time.
      *
-     * @return the adapter (the same instance on every call)
-     * @throws IllegalStateException if the reader follows the manifest instead of being pinned to a definition
-     *                               (a scorer binds feature positions once, so the schema must not change)
+     * @return the pinned definition's feature names, in storage order
+     * @throws IllegalStateException if the reader follows the manifest instead of being pinned to a definition (its
+     *                               schema can change under a scorer's bindings; {@code Scorer.Builder} refuses it
+     *                               here, at build time)
      */
-    public dev.hotpath.scoring.scorer.FeatureSource asFeatureSource() {
-        if (featureSource == null) {
-            throw new IllegalStateException("view " + viewName + ": only a reader pinned to a definition"
-                    + " (FeatureReader.open(dir, FeatureView, ...)) can serve a scorer; a following reader's"
-                    + " schema can change under it");
+    @Override
+    public List<String> featureNames() {
+        return pinned().featureNames();
+    }
+
+    /**
+     * Writes the pinned definition's defaults ({@link FeatureSource}: a request without an id for this view).
+     * Allocation-free.
+     *
+     * @param dst destination array
+     * @param offset first index to write
+     * @throws IllegalStateException if the reader follows the manifest
+     */
+    @Override
+    public void fillDefaults(float[] dst, int offset) {
+        pinned().copyDefaults(dst, offset);
+    }
+
+    /**
+     * The view's state for {@code Scorer.health()}: serving unless the reader is closed or every read returns a fixed
+     * status (the published schema differs from the pinned one); heartbeat age and watermark lag from the
+     * generation's meta record, by this reader's clock. Cold; reads the meta record like {@link #stats()}.
+     *
+     * @return the view's health now
+     */
+    @Override
+    public ViewHealth health() {
+        Generation g = current;
+        ReaderStats s = stats();
+        String problem = null;
+        if (s.closed()) {
+            problem = "the reader is closed; every read returns UNAVAILABLE with defaults";
+        } else if (s.servingStatus() == FeatureStatus.SCHEMA_MISMATCH && g.manifest != null) {
+            problem = "the published definition (fingerprint " + g.manifest.view.fingerprintHex() + ", generation "
+                    + g.manifest.generation + ") differs from the pinned one (" + g.view.fingerprintHex()
+                    + "); every read returns SCHEMA_MISMATCH with defaults";
+        } else if (s.servingStatus() != null) {
+            problem = "every read returns " + s.servingStatus() + " with defaults";
         }
-        return featureSource;
+        return new ViewHealth(viewName, problem == null, problem, s.heartbeatAgeMillis(), s.watermarkLagMillis(),
+                null);
+    }
+
+    private FeatureView pinned() {
+        if (pinned == null) {
+            throw new IllegalStateException("view " + viewName + ": only a reader pinned to a definition"
+                    + " (FeatureReader.open(dir, FeatureView, ...) or openPinnedToCurrent) can serve a scorer; a"
+                    + " following reader's schema can change under it");
+        }
+        return pinned;
     }
 
     /** @return the definition reads currently follow (the pinned one, or the published one when following) */
@@ -451,10 +475,10 @@ public final class FeatureReader implements AutoCloseable {
             LOG.warn("view {}: published definition {} (generation {}) differs from the pinned definition {};"
                     + " reads return SCHEMA_MISMATCH with defaults", viewName, m.view.fingerprintHex(), m.generation,
                     pinned.fingerprintHex());
-            return new Generation(null, m, pinned, ReadStatus.SCHEMA_MISMATCH, stripes);
+            return new Generation(null, m, pinned, FeatureStatus.SCHEMA_MISMATCH);
         }
         MapHandle h = MapHandle.openExisting(dir, m);
-        return new Generation(h, m, m.view, null, stripes);
+        return new Generation(h, m, m.view, null);
     }
 
     /** Must hold refreshLock; `current` must already point at the replacement. */
@@ -462,7 +486,7 @@ public final class FeatureReader implements AutoCloseable {
         if (old.handle == null) {
             return;
         }
-        old.retired = true;
+        old.inFlight.close();
         retiring.add(old);
         closeQuiescentRetired(RETIRE_WAIT_NANOS);
     }
@@ -472,10 +496,7 @@ public final class FeatureReader implements AutoCloseable {
         long deadline = System.nanoTime() + waitNanos;
         for (Iterator<Generation> it = retiring.iterator(); it.hasNext(); ) {
             Generation g = it.next();
-            while (g.inFlight() != 0 && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(50_000);
-            }
-            if (g.inFlight() == 0) {
+            if (g.inFlight.awaitDrained(Math.max(0, deadline - System.nanoTime()))) {
                 try {
                     g.handle.close();
                 } catch (RuntimeException e) {
@@ -509,19 +530,15 @@ public final class FeatureReader implements AutoCloseable {
     }
 
     /**
-     * A snapshot of the reader's state: generation, entries, file size, freshness, per-status counts. Cold path;
+     * A snapshot of the reader's state: generation, entries, file size, freshness, errors. Cold path;
      * reads the generation's meta record.
      *
      * @return the snapshot
      */
     public ReaderStats stats() {
         Scratch s = scratch.get();
-        Generation g = enter(s.stripe);
+        Generation g = enter();
         try {
-            long[] counts = new long[ReadStatus.COUNT];
-            for (ReadStatus st : ReadStatus.values()) {
-                counts[st.ordinal()] = count(st);
-            }
             long now = clock.getAsLong();
             MapHandle.Meta meta = null;
             long entries = -1;
@@ -536,17 +553,16 @@ public final class FeatureReader implements AutoCloseable {
                 }
             }
             return new ReaderStats(viewName, g.view, g.generation, g.manifest == null ? null : g.manifest.fileName,
-                    g.manifest == null ? -1 : g.manifest.entriesCapacity, entries, fileSize, meta, now, counts,
-                    readErrors.get(), refreshErrors.get(), switches.get(), lastRefreshError,
-                    g.fixedStatus == null ? null : g.fixedStatus.name(), closed);
+                    g.manifest == null ? -1 : g.manifest.entriesCapacity, entries, fileSize, meta, now,
+                    readErrors.get(), refreshErrors.get(), switches.get(), lastRefreshError, g.fixedStatus, closed);
         } finally {
-            exit(g, s.stripe);
+            exit(g);
         }
     }
 
     /**
      * Stops the refresher and closes the map after in-flight reads finish. Reads after close return
-     * {@link ReadStatus#UNAVAILABLE} with defaults (they do not throw), so request threads still running during
+     * {@link FeatureStatus#UNAVAILABLE} with defaults (they do not throw), so request threads still running during
      * shutdown are safe. Idempotent; thread-safe.
      */
     @Override
@@ -557,7 +573,7 @@ public final class FeatureReader implements AutoCloseable {
             }
             closed = true;
             Generation cur = current;
-            current = new Generation(null, cur.manifest, cur.view, ReadStatus.UNAVAILABLE, stripes);
+            current = new Generation(null, cur.manifest, cur.view, FeatureStatus.UNAVAILABLE);
             retire(cur);
             closeQuiescentRetired(CLOSE_WAIT_NANOS);
             if (!retiring.isEmpty()) {
@@ -580,20 +596,10 @@ public final class FeatureReader implements AutoCloseable {
         return current.handle;
     }
 
-    private static int stripeCount() {
-        int n = Integer.highestOneBit(Math.max(2, Runtime.getRuntime().availableProcessors()) * 2 - 1) * 2;
-        return Math.max(4, Math.min(64, n));
-    }
-
     /** Per-thread key holders; one per reader per thread. */
     private static final class Scratch {
-        final int stripe;
         final StringBuilder stringKey = new StringBuilder(24);
         final LongValue longKey = MapHandle.newLongKey();
-
-        Scratch(int stripe) {
-            this.stripe = stripe;
-        }
     }
 
     /** One served generation (or a fixed-status stand-in when no map can be served). */
@@ -601,16 +607,16 @@ public final class FeatureReader implements AutoCloseable {
         final MapHandle handle;
         final Manifest manifest;
         final FeatureView view;
-        final ReadStatus fixedStatus;
+        final FeatureStatus fixedStatus;
         final int fingerprint;
         final int dimension;
         final int recordSize;
         final long ttlMillis;
         final long generation;
-        final AtomicIntegerArray inFlight;
-        volatile boolean retired;
+        /** Reads in flight on {@link #handle}; closed when the generation is retired. Null when there is no map. */
+        final InFlightGuard inFlight;
 
-        Generation(MapHandle handle, Manifest manifest, FeatureView view, ReadStatus fixedStatus, int stripes) {
+        Generation(MapHandle handle, Manifest manifest, FeatureView view, FeatureStatus fixedStatus) {
             this.handle = handle;
             this.manifest = manifest;
             this.view = view;
@@ -620,15 +626,7 @@ public final class FeatureReader implements AutoCloseable {
             this.recordSize = RecordLayout.recordSize(view.dimension());
             this.ttlMillis = view.ttlMillis();
             this.generation = handle == null || manifest == null ? 0 : manifest.generation;
-            this.inFlight = handle == null ? null : new AtomicIntegerArray(stripes * IN_FLIGHT_STRIDE);
-        }
-
-        long inFlight() {
-            long sum = 0;
-            for (int i = 0; i < inFlight.length(); i += IN_FLIGHT_STRIDE) {
-                sum += inFlight.get(i);
-            }
-            return sum;
+            this.inFlight = handle == null ? null : new InFlightGuard();
         }
     }
 }

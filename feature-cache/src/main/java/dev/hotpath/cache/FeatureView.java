@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.hotpath.scoring.ConfigurationException;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
 
 /**
  * Definition of a feature view: the entity key kind, the ordered float features with their per-feature defaults,
- * and the TTL (maximum age) after which an entity's features are reported {@link ReadStatus#STALE}. The
+ * and the TTL (maximum age) after which an entity's features are reported {@link FeatureStatus#STALE}. The
  * definition's {@link #fingerprint() schema fingerprint} names the generation files and is stamped into every
  * record, so data written under one definition is never read as another.
  *
@@ -457,7 +458,7 @@ public final class FeatureView {
          * Appends a feature.
          *
          * @param featureName the name, 1 to 128 characters of {@code [A-Za-z0-9_.:/-]}, unique in the view
-         * @param defaultValue the value reads fill in when the entity is not {@link ReadStatus#PRESENT}; NaN or
+         * @param defaultValue the value reads fill in when the entity is not {@link FeatureStatus#PRESENT}; NaN or
          *                     finite
          * @return this builder
          */

@@ -1,6 +1,7 @@
 package dev.hotpath.cache;
 
 import dev.hotpath.scoring.ConfigurationException;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.map.ChronicleMap;
 import org.slf4j.Logger;
@@ -215,7 +216,7 @@ public final class FeatureWriter implements AutoCloseable {
      *
      * @param id the entity id (for a long-keyed view, its decimal form)
      * @param eventTimeMillis as-of time of the features (epoch ms); readers report the entity
-     *                        {@link ReadStatus#STALE} once it is older than the view's TTL
+     *                        {@link FeatureStatus#STALE} once it is older than the view's TTL
      * @param values the features in view order
      * @param offset where feature 0 is in {@code values}
      * @return true if the entity was new, false if it replaced an existing record

@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.core.Memory;
 import net.openhft.chronicle.core.UnsafeMemory;
@@ -200,12 +201,12 @@ final class MapHandle implements AutoCloseable {
 
     /**
      * Reads one data record into {@code dst} under the segment's read lock, bounded by {@code lockNanos}. Values
-     * are copied only for {@link ReadStatus#PRESENT}; the caller fills defaults for every other status.
+     * are copied only for {@link FeatureStatus#PRESENT}; the caller fills defaults for every other status.
      * Allocation-free.
      *
      * @param times null on the request path; else receives event time, write time (cold-path lookups)
      */
-    static <K> ReadStatus readRecord(ChronicleMap<K, byte[]> map, K key, long lockNanos, int fingerprint,
+    static <K> FeatureStatus readRecord(ChronicleMap<K, byte[]> map, K key, long lockNanos, int fingerprint,
                                      int dimension, int recordSize, long ttlMillis, LongSupplier clock,
                                      float[] dst, int offset, long[] times) {
         try (ExternalMapQueryContext<K, byte[], ?> c = map.queryContext(key)) {
@@ -213,25 +214,25 @@ final class MapHandle implements AutoCloseable {
             // descheduled after a lost CAS race with another reader: one more immediate attempt turns that into a
             // read, while a lock really held or awaited by a writer still fails at once.
             if (!c.readLock().tryLock(lockNanos, TimeUnit.NANOSECONDS) && !c.readLock().tryLock()) {
-                return ReadStatus.LOCK_TIMEOUT;
+                return FeatureStatus.LOCK_TIMEOUT;
             }
             MapEntry<K, byte[]> e = c.entry();
             if (e == null) {
-                return ReadStatus.NOT_FOUND;
+                return FeatureStatus.NOT_FOUND;
             }
             Data<byte[]> d = e.value();
             RandomDataInput in = d.bytes();
             long o = d.offset();
             if (d.size() != recordSize) {
-                return ReadStatus.SCHEMA_MISMATCH;
+                return FeatureStatus.SCHEMA_MISMATCH;
             }
             int flags = in.readUnsignedShort(o + RecordLayout.FLAGS);
             if ((flags & RecordLayout.FLAG_META) != 0) {
-                return ReadStatus.NOT_FOUND;
+                return FeatureStatus.NOT_FOUND;
             }
             if (flags != 0 || in.readInt(o + RecordLayout.FINGERPRINT) != fingerprint
                     || in.readUnsignedShort(o + RecordLayout.FEATURE_COUNT) != dimension) {
-                return ReadStatus.SCHEMA_MISMATCH;
+                return FeatureStatus.SCHEMA_MISMATCH;
             }
             long eventTime = in.readLong(o + RecordLayout.EVENT_TIME);
             if (times != null) {
@@ -239,14 +240,14 @@ final class MapHandle implements AutoCloseable {
                 times[1] = in.readLong(o + RecordLayout.WRITE_TIME);
             }
             if (clock.getAsLong() - eventTime > ttlMillis) {
-                return ReadStatus.STALE;
+                return FeatureStatus.STALE;
             }
             // Copy while the read lock is held: a view of the entry kept past the context would tear.
             copyValues(in, o + RecordLayout.VALUES, dimension, dst, offset);
-            return ReadStatus.PRESENT;
+            return FeatureStatus.PRESENT;
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            return ReadStatus.LOCK_TIMEOUT;
+            return FeatureStatus.LOCK_TIMEOUT;
         }
     }
 

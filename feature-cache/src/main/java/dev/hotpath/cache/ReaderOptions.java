@@ -1,6 +1,7 @@
 package dev.hotpath.cache;
 
 import dev.hotpath.scoring.ConfigurationException;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -65,7 +66,7 @@ public final class ReaderOptions {
 
         /**
          * @param timeout bound on one read's segment-lock wait, 0 to 10 s; a read that cannot lock in time returns
-         *                {@link ReadStatus#LOCK_TIMEOUT} with defaults
+         *                {@link FeatureStatus#LOCK_TIMEOUT} with defaults
          * @return this builder
          */
         public Builder readLockTimeout(Duration timeout) {

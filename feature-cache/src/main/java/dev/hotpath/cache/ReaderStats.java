@@ -1,14 +1,14 @@
 package dev.hotpath.cache;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 
 import java.io.IOException;
-import java.util.EnumMap;
-import java.util.Map;
 
 /**
- * A snapshot of one {@link FeatureReader}: which generation it serves, how big and how fresh it is, and how many
- * reads returned each {@link ReadStatus}. Immutable and thread-safe; values are -1 when unknown.
+ * A snapshot of one {@link FeatureReader}: which generation it serves, how big and how fresh it is, and what failed.
+ * Reads by {@link FeatureStatus} are counted by the {@code Scorer} that makes them (its metrics, per view), not
+ * here. Immutable and thread-safe; values are -1 when unknown.
  */
 public final class ReaderStats {
     private final String viewName;
@@ -23,17 +23,16 @@ public final class ReaderStats {
     private final long watermarkMillis;
     private final long writerPid;
     private final long nowMillis;
-    private final long[] counts;
     private final long readErrors;
     private final long refreshErrors;
     private final long switches;
     private final String lastRefreshError;
-    private final String servingStatus;
+    private final FeatureStatus servingStatus;
     private final boolean closed;
 
     ReaderStats(String viewName, FeatureView view, long generation, String file, long entriesCapacity, long entries,
-                long fileSizeBytes, MapHandle.Meta meta, long nowMillis, long[] counts, long readErrors,
-                long refreshErrors, long switches, String lastRefreshError, String servingStatus, boolean closed) {
+                long fileSizeBytes, MapHandle.Meta meta, long nowMillis, long readErrors, long refreshErrors,
+                long switches, String lastRefreshError, FeatureStatus servingStatus, boolean closed) {
         this.viewName = viewName;
         this.view = view;
         this.generation = generation;
@@ -46,7 +45,6 @@ public final class ReaderStats {
         this.watermarkMillis = meta == null ? -1 : meta.watermarkMillis;
         this.writerPid = meta == null ? -1 : meta.writerPid;
         this.nowMillis = nowMillis;
-        this.counts = counts.clone();
         this.readErrors = readErrors;
         this.refreshErrors = refreshErrors;
         this.switches = switches;
@@ -108,26 +106,14 @@ public final class ReaderStats {
         return watermarkMillis;
     }
 
+    /** @return milliseconds from the writer's event-time watermark to now, -1 if unknown or never set */
+    public long watermarkLagMillis() {
+        return watermarkMillis <= 0 ? -1 : nowMillis - watermarkMillis;
+    }
+
     /** @return the process id of the generation's last writer, -1 if unknown */
     public long writerPid() {
         return writerPid;
-    }
-
-    /**
-     * @param status a status
-     * @return reads that returned it up to the snapshot
-     */
-    public long count(ReadStatus status) {
-        return counts[status.ordinal()];
-    }
-
-    /** @return all per-status counts */
-    public Map<ReadStatus, Long> counts() {
-        Map<ReadStatus, Long> m = new EnumMap<>(ReadStatus.class);
-        for (ReadStatus s : ReadStatus.values()) {
-            m.put(s, counts[s.ordinal()]);
-        }
-        return m;
     }
 
     /** @return reads that failed inside Chronicle and returned UNAVAILABLE */
@@ -150,8 +136,11 @@ public final class ReaderStats {
         return lastRefreshError;
     }
 
-    /** @return null when the reader serves a map, else the status every read returns (SCHEMA_MISMATCH, UNAVAILABLE) */
-    public String servingStatus() {
+    /**
+     * @return null when the reader serves a map, else the status every read returns ({@link
+     *         FeatureStatus#SCHEMA_MISMATCH}, {@link FeatureStatus#UNAVAILABLE})
+     */
+    public FeatureStatus servingStatus() {
         return servingStatus;
     }
 
@@ -179,13 +168,8 @@ public final class ReaderStats {
         g.writeNumberField("watermarkMillis", watermarkMillis);
         g.writeNumberField("writerPid", writerPid);
         if (servingStatus != null) {
-            g.writeStringField("servingStatus", servingStatus);
+            g.writeStringField("servingStatus", servingStatus.name());
         }
-        g.writeObjectFieldStart("reads");
-        for (ReadStatus s : ReadStatus.values()) {
-            g.writeNumberField(s.name(), counts[s.ordinal()]);
-        }
-        g.writeEndObject();
         g.writeNumberField("readErrors", readErrors);
         g.writeNumberField("refreshErrors", refreshErrors);
         g.writeNumberField("switches", switches);
@@ -194,7 +178,8 @@ public final class ReaderStats {
 
     @Override
     public String toString() {
-        return "ReaderStats{" + viewName + " generation " + generation + ", entries " + entries + ", counts "
-                + counts() + "}";
+        return "ReaderStats{" + viewName + " generation " + generation + ", entries " + entries
+                + (servingStatus == null ? "" : ", every read " + servingStatus) + ", readErrors " + readErrors
+                + ", switches " + switches + "}";
     }
 }

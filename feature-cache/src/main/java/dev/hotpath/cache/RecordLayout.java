@@ -1,5 +1,7 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
+
 /**
  * The fixed-size value layout Hotpath owns inside each Chronicle Map value ({@code byte[]} of constant size), in
  * native byte order (little-endian on every platform Chronicle Map supports; checked at start-up).
@@ -37,7 +39,7 @@ final class RecordLayout {
     static final int META_LAYOUT_VERSION = 56;
     static final int MIN_RECORD_SIZE = 64;
 
-    /** Flag bit of the reserved meta record; readers report it as {@link ReadStatus#NOT_FOUND}. */
+    /** Flag bit of the reserved meta record; readers report it as {@link FeatureStatus#NOT_FOUND}. */
     static final int FLAG_META = 1;
 
     /** Key of the meta record in string-keyed views; writers reject ids starting with NUL. */

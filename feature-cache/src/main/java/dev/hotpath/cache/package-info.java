@@ -5,9 +5,10 @@
  * <ul>
  *   <li>{@link dev.hotpath.cache.FeatureView}: a view's definition (key kind, ordered float features with defaults,
  *       TTL) and its schema fingerprint.</li>
- *   <li>{@link dev.hotpath.cache.FeatureReader}: the request-path reader; returns a
- *       {@link dev.hotpath.cache.ReadStatus} and fills defaults whenever the entity is not present and fresh;
- *       follows generation flips.</li>
+ *   <li>{@link dev.hotpath.cache.FeatureReader}: the request-path reader and, pinned to a definition, the
+ *       scorer's {@link dev.hotpath.scoring.scorer.FeatureSource}; returns a
+ *       {@link dev.hotpath.scoring.scorer.FeatureStatus} and fills defaults whenever the entity is not present and
+ *       fresh; follows generation flips.</li>
  *   <li>{@link dev.hotpath.cache.FeatureWriter}: the pipeline's writer: upserts, batches, deletes, heartbeat,
  *       new generations and atomic publishing; {@link dev.hotpath.cache.FeatureCsvLoader} bulk-builds from CSV.</li>
  *   <li>{@link dev.hotpath.cache.FeatureCacheAdmin}: the {@code hotpath cache} commands;
@@ -20,7 +21,7 @@
  *
  * <p><b>Threading:</b> readers, writers and the option/definition types are thread-safe;
  * {@link dev.hotpath.cache.FeatureBatch} is caller-owned and not. <b>Allocation:</b>
- * {@code FeatureReader.read(...)} and {@code FeatureReader.count(...)} allocate nothing for every status, and
+ * {@code FeatureReader.read(...)} and {@code FeatureReader.fillDefaults(...)} allocate nothing for every status, and
  * single {@code FeatureWriter.upsert(...)} / {@code delete(...)} allocate nothing, after each thread's first
  * call. Everything else (open, create, publish, load, stats, lookup) is a cold path.
  *

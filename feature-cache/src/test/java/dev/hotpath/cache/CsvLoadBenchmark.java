@@ -1,5 +1,7 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +47,7 @@ public final class CsvLoadBenchmark {
                     ReaderOptions.builder().refreshInterval(Duration.ZERO).build())) {
                 float[] dst = new float[features];
                 for (int i = 0; i < entities; i++) {
-                    if (r.read(SyntheticCsv.id(i), dst, 0) != ReadStatus.PRESENT) {
+                    if (r.read(SyntheticCsv.id(i), dst, 0) != FeatureStatus.PRESENT) {
                         throw new AssertionError("entity " + i + " missing");
                     }
                     for (int j = 0; j < features; j++) {

@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +46,8 @@ class CsvLoadMillionTest {
             for (int i = 0; i < ENTITIES; i++) {
                 id.setLength(0);
                 SyntheticCsv.appendId(id, i);
-                ReadStatus s = r.read(id, dst, 0);
-                if (s != ReadStatus.PRESENT) {
+                FeatureStatus s = r.read(id, dst, 0);
+                if (s != FeatureStatus.PRESENT) {
                     fail(id + ": " + s);
                 }
                 // Every feature of every 50th entity, three features of the others. Expected values come from the

@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,12 +56,12 @@ class CsvLoaderTest {
         assertArrayEquals(new long[] {3, 3}, progress.get(0));
         try (FeatureReader r = FeatureReader.open(dir, CARD, Fixtures.MANUAL_REFRESH)) {
             float[] dst = new float[3];
-            assertEquals(ReadStatus.PRESENT, r.read("c1", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("c1", dst, 0));
             assertArrayEquals(new float[] {12.25f, 3f, 0.5f}, dst);
-            assertEquals(ReadStatus.PRESENT, r.read("c,2", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("c,2", dst, 0));
             assertArrayEquals(new float[] {1000f, -0f, Float.NaN}, dst);
             assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(dst[1]));
-            assertEquals(ReadStatus.PRESENT, r.read("say \"hi\"", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("say \"hi\"", dst, 0));
             assertArrayEquals(new float[] {0.1f, 7f, Float.NaN}, dst);
             assertEquals(1_700_000_000_001L, r.lookup("c,2").eventTimeMillis());
             assertEquals(1_700_000_000_002L, r.stats().watermarkMillis(), "watermark = newest event time loaded");
@@ -76,7 +77,7 @@ class CsvLoaderTest {
         assertTrue(res.toJson().contains("\"duplicates\" : 2"), res.toJson());
         try (FeatureReader r = FeatureReader.open(dir, CARD, Fixtures.MANUAL_REFRESH)) {
             float[] dst = new float[3];
-            assertEquals(ReadStatus.PRESENT, r.read("a", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("a", dst, 0));
             assertArrayEquals(new float[] {4, 4, 4}, dst);
         }
     }
@@ -145,8 +146,8 @@ class CsvLoaderTest {
         assertEquals(2, Manifest.read(dir, "card").generation);
         assertEquals(2, Manifest.listGenerations(dir, "card").size(), "the partial generation 3 was deleted");
         try (FeatureReader r = FeatureReader.open(dir, CARD, Fixtures.MANUAL_REFRESH)) {
-            assertEquals(ReadStatus.PRESENT, r.read("a", new float[3], 0));
-            assertEquals(ReadStatus.NOT_FOUND, r.read("b", new float[3], 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("a", new float[3], 0));
+            assertEquals(FeatureStatus.NOT_FOUND, r.read("b", new float[3], 0));
         }
         // The build lock was released: the next load works.
         LoadResult again = FeatureCsvLoader.load(dir, "card",
@@ -189,7 +190,7 @@ class CsvLoaderTest {
         assertEquals(250_000, res.entities());
         try (FeatureReader r = FeatureReader.open(dir, one, Fixtures.MANUAL_REFRESH)) {
             float[] dst = new float[1];
-            assertEquals(ReadStatus.PRESENT, r.read("k249999", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("k249999", dst, 0));
             assertEquals(249_999f, dst[0]);
         }
         assertTrue(Files.size(res.file()) > 0);

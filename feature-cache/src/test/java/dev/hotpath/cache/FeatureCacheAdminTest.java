@@ -98,7 +98,7 @@ class FeatureCacheAdminTest {
         assertEquals("merchant", stats.get("views[1].view"));
         assertEquals("long", stats.get("views[1].keyKind"));
         assertEquals("0", stats.get("views[1].entries"));
-        assertEquals("0", stats.get("views[1].reads.PRESENT"));
+        assertEquals("0", stats.get("views[1].readErrors"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,8 +62,8 @@ class GenerationSwitchTest {
              FeatureReader pinnedOld = FeatureReader.open(dir, V1, Fixtures.MANUAL_REFRESH);
              FeatureReader pinnedNew = FeatureReader.open(dir, V2, Fixtures.MANUAL_REFRESH)) {
             float[] dst = new float[8];
-            assertEquals(ReadStatus.PRESENT, pinnedOld.read("k3", dst, 0));
-            assertEquals(ReadStatus.SCHEMA_MISMATCH, pinnedNew.read("k3", dst, 0),
+            assertEquals(FeatureStatus.PRESENT, pinnedOld.read("k3", dst, 0));
+            assertEquals(FeatureStatus.SCHEMA_MISMATCH, pinnedNew.read("k3", dst, 0),
                     "a reader expecting the new schema gets defaults until it is published");
             assertArrayEquals(new float[] {-1, -2, -3, -4}, java.util.Arrays.copyOf(dst, 4));
 
@@ -78,8 +79,8 @@ class GenerationSwitchTest {
                     while (!stop.get() && failure.get() == null) {
                         int k = (int) (n++ % KEYS);
                         java.util.Arrays.fill(buf, 99);
-                        ReadStatus s = following.read("k" + k, buf, 0);
-                        if (s != ReadStatus.PRESENT || buf[0] != k || buf[1] != 2 * k || buf[2] != 3 * k) {
+                        FeatureStatus s = following.read("k" + k, buf, 0);
+                        if (s != FeatureStatus.PRESENT || buf[0] != k || buf[1] != 2 * k || buf[2] != 3 * k) {
                             failure.compareAndSet(null, "k" + k + " -> " + s + " " + java.util.Arrays.toString(buf));
                         }
                         if (k > 0 && buf[3] == 4 * k) {
@@ -114,18 +115,18 @@ class GenerationSwitchTest {
             ReaderStats s = following.stats();
             assertEquals(6, s.switches(), s.toString());
             assertTrue(sawV2.get() > 0, "readers must have seen the new schema");
-            assertEquals(0, s.count(ReadStatus.UNAVAILABLE) + s.count(ReadStatus.LOCK_TIMEOUT)
-                    + s.count(ReadStatus.SCHEMA_MISMATCH) + s.count(ReadStatus.NOT_FOUND), s.toString());
-            assertEquals(reads.get(), s.count(ReadStatus.PRESENT));
+            // Every read was checked PRESENT with the right values by the reader threads themselves (failure).
+            assertTrue(reads.get() > 0, "the readers must have read");
+            assertEquals(0, s.readErrors(), s.toString());
 
             // The last flip published V1 again; publish V2 once more and check the pinned readers.
             build(V2);
             assertTrue(pinnedOld.refresh());
             assertTrue(pinnedNew.refresh());
-            assertEquals(ReadStatus.SCHEMA_MISMATCH, pinnedOld.read("k3", dst, 0));
+            assertEquals(FeatureStatus.SCHEMA_MISMATCH, pinnedOld.read("k3", dst, 0));
             assertArrayEquals(new float[] {-1, -2, -3}, java.util.Arrays.copyOf(dst, 3));
-            assertEquals("SCHEMA_MISMATCH", pinnedOld.stats().servingStatus());
-            assertEquals(ReadStatus.PRESENT, pinnedNew.read("k3", dst, 0));
+            assertEquals(FeatureStatus.SCHEMA_MISMATCH, pinnedOld.stats().servingStatus());
+            assertEquals(FeatureStatus.PRESENT, pinnedNew.read("k3", dst, 0));
             assertArrayEquals(new float[] {3, 6, 9, 12}, java.util.Arrays.copyOf(dst, 4));
             following.refresh();
             assertEquals(4, following.view().dimension(), "a following reader adopts the published schema");
@@ -156,7 +157,7 @@ class GenerationSwitchTest {
             holder.start();
             assertTrue(locked.await(30, TimeUnit.SECONDS));
             // A read that will sit in its bounded lock wait on the old generation's map.
-            AtomicReference<ReadStatus> inFlight = new AtomicReference<>();
+            AtomicReference<FeatureStatus> inFlight = new AtomicReference<>();
             Thread reader = new Thread(() -> inFlight.set(r.read("k5", new float[3], 0)));
             reader.start();
             Thread.sleep(100);
@@ -164,13 +165,13 @@ class GenerationSwitchTest {
                 build(V1);
                 assertTrue(r.refresh(), "switched to the new generation");
                 assertTrue(old.map().isOpen(), "the old map must stay open while a read is in flight on it");
-                assertEquals(ReadStatus.PRESENT, r.read("k1", new float[3], 0), "new reads use the new map");
+                assertEquals(FeatureStatus.PRESENT, r.read("k1", new float[3], 0), "new reads use the new map");
             } finally {
                 release.countDown();
                 holder.join(30_000);
             }
             reader.join(30_000);
-            assertTrue(inFlight.get() == ReadStatus.LOCK_TIMEOUT || inFlight.get() == ReadStatus.PRESENT,
+            assertTrue(inFlight.get() == FeatureStatus.LOCK_TIMEOUT || inFlight.get() == FeatureStatus.PRESENT,
                     String.valueOf(inFlight.get()));
             assertFalse(r.refresh(), "no new manifest");
             assertFalse(old.map().isOpen(), "the old map is closed once its reads finished");

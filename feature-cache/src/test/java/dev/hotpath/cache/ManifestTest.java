@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,11 +95,11 @@ class ManifestTest {
             FeatureFileException e = assertThrows(FeatureFileException.class, r::refresh);
             assertTrue(e.getMessage().contains(manifest.toString()), e.getMessage());
             float[] dst = new float[3];
-            assertEquals(ReadStatus.PRESENT, r.read("a", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("a", dst, 0));
             assertEquals(2f, dst[1]);
             Files.delete(manifest);
             assertThrows(FeatureFileException.class, r::refresh);
-            assertEquals(ReadStatus.PRESENT, r.read("a", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("a", dst, 0));
         }
     }
 
@@ -119,7 +120,7 @@ class ManifestTest {
             assertTrue(s.refreshErrors() > 0, s.toString());
             assertTrue(s.lastRefreshError() != null && s.lastRefreshError().contains("corrupt manifest"),
                     String.valueOf(s.lastRefreshError()));
-            assertEquals(ReadStatus.PRESENT, r.read("a", new float[3], 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("a", new float[3], 0));
         }
     }
 }

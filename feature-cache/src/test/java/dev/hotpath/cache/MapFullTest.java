@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,11 +44,11 @@ class MapFullTest {
 
             float[] dst = new float[4];
             for (int k = 0; k < inserted; k += 7) {
-                assertEquals(ReadStatus.PRESENT, r.read("entity-" + k, dst, 0));
+                assertEquals(FeatureStatus.PRESENT, r.read("entity-" + k, dst, 0));
                 assertArrayEquals(Fixtures.vector(4, k, 1), dst);
             }
             assertFalse(w.upsert("entity-3", now, Fixtures.vector(4, 3, 2), 0), "updates still work");
-            assertEquals(ReadStatus.PRESENT, r.read("entity-3", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("entity-3", dst, 0));
             assertArrayEquals(Fixtures.vector(4, 3, 2), dst);
             assertEquals(inserted, r.stats().entries());
             assertTrue(w.stats().percentageFreeSpace() < 30, w.stats().toString());

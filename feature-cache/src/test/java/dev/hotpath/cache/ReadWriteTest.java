@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,11 +33,11 @@ class ReadWriteTest {
             long now = System.currentTimeMillis();
             assertTrue(w.upsert("card-1", now, new float[] {1.5f, 2.5f, Float.NaN, -0f}, 0));
             float[] dst = new float[6];
-            assertEquals(ReadStatus.PRESENT, r.read("card-1", dst, 2));
+            assertEquals(FeatureStatus.PRESENT, r.read("card-1", dst, 2));
             assertArrayEquals(new float[] {0, 0, 1.5f, 2.5f, Float.NaN, -0f}, dst);
             assertFalse(w.upsert(new StringBuilder("card-1"), now, new float[] {9, 9, 9, 9, 7}, 1),
                     "second upsert of the same id replaces");
-            assertEquals(ReadStatus.PRESENT, r.read(new StringBuilder("card-1"), dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read(new StringBuilder("card-1"), dst, 0));
             assertArrayEquals(new float[] {9, 9, 9, 7}, Arrays.copyOf(dst, 4));
             assertEquals(1, r.stats().entries());
         }
@@ -48,13 +49,11 @@ class ReadWriteTest {
         Fixtures.createView(dir, view, 1000);
         try (FeatureReader r = FeatureReader.open(dir, view, Fixtures.MANUAL_REFRESH)) {
             float[] dst = {7, 7, 7, 7, 7};
-            assertEquals(ReadStatus.NOT_FOUND, r.read("nobody", dst, 1));
+            assertEquals(FeatureStatus.NOT_FOUND, r.read("nobody", dst, 1));
             assertArrayEquals(new float[] {7, -1, -2, -3, -4}, dst);
-            assertEquals(ReadStatus.NOT_FOUND, r.read(RecordLayout.META_STRING_KEY, dst, 0),
+            assertEquals(FeatureStatus.NOT_FOUND, r.read(RecordLayout.META_STRING_KEY, dst, 0),
                     "the meta record is not an entity");
-            assertEquals(ReadStatus.NOT_FOUND, r.read(42L, dst, 0));
-            assertEquals(3, r.count(ReadStatus.NOT_FOUND));
-            assertEquals(0, r.count(ReadStatus.PRESENT));
+            assertEquals(FeatureStatus.NOT_FOUND, r.read(42L, dst, 0));
         }
     }
 
@@ -69,19 +68,19 @@ class ReadWriteTest {
             w.upsert("-5", now, new float[] {3, 4}, 0);
             w.upsert(Long.MAX_VALUE, now, new float[] {5, 6}, 0);
             float[] dst = new float[2];
-            assertEquals(ReadStatus.PRESENT, r.read(123_456_789_012L, dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read(123_456_789_012L, dst, 0));
             assertArrayEquals(new float[] {1, 2}, dst);
-            assertEquals(ReadStatus.PRESENT, r.read("123456789012", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("123456789012", dst, 0));
             assertArrayEquals(new float[] {1, 2}, dst);
-            assertEquals(ReadStatus.PRESENT, r.read(-5L, dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read(-5L, dst, 0));
             assertArrayEquals(new float[] {3, 4}, dst);
-            assertEquals(ReadStatus.PRESENT, r.read("9223372036854775807", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("9223372036854775807", dst, 0));
             assertArrayEquals(new float[] {5, 6}, dst);
             for (String notALong : new String[] {"12x", "", "-", "9223372036854775808", "1.0", " 1"}) {
-                assertEquals(ReadStatus.NOT_FOUND, r.read(notALong, dst, 0), notALong);
+                assertEquals(FeatureStatus.NOT_FOUND, r.read(notALong, dst, 0), notALong);
                 assertArrayEquals(new float[] {-1, -2}, dst);
             }
-            assertEquals(ReadStatus.NOT_FOUND, r.read(Long.MIN_VALUE, dst, 0), "reserved meta key");
+            assertEquals(FeatureStatus.NOT_FOUND, r.read(Long.MIN_VALUE, dst, 0), "reserved meta key");
             assertThrows(IllegalArgumentException.class, () -> w.upsert(Long.MIN_VALUE, now, new float[2], 0));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> w.upsert("abc", now, new float[2], 0));
@@ -98,9 +97,9 @@ class ReadWriteTest {
             w.upsert("77", System.currentTimeMillis(), new float[] {1}, 0);
             w.upsert(-8L, System.currentTimeMillis(), new float[] {2}, 0);
             float[] dst = new float[1];
-            assertEquals(ReadStatus.PRESENT, r.read(77L, dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read(77L, dst, 0));
             assertEquals(1f, dst[0]);
-            assertEquals(ReadStatus.PRESENT, r.read("-8", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("-8", dst, 0));
             assertEquals(2f, dst[0]);
         }
     }
@@ -129,7 +128,7 @@ class ReadWriteTest {
             assertTrue(w.delete("a"));
             assertFalse(w.delete("a"));
             float[] dst = new float[4];
-            assertEquals(ReadStatus.NOT_FOUND, r.read("a", dst, 0));
+            assertEquals(FeatureStatus.NOT_FOUND, r.read("a", dst, 0));
             assertArrayEquals(CARD_DEFAULTS, dst);
             assertEquals(1, w.stats().deletes());
             assertEquals(0, w.stats().entries());
@@ -149,17 +148,16 @@ class ReadWriteTest {
             w.upsert("e", eventTime, new float[] {1, 2}, 0);
             float[] dst = new float[2];
             now.set(eventTime + view.ttlMillis());
-            assertEquals(ReadStatus.PRESENT, r.read("e", dst, 0), "exactly TTL old is still fresh");
+            assertEquals(FeatureStatus.PRESENT, r.read("e", dst, 0), "exactly TTL old is still fresh");
             assertArrayEquals(new float[] {1, 2}, dst);
             now.set(eventTime + view.ttlMillis() + 1);
-            assertEquals(ReadStatus.STALE, r.read("e", dst, 0));
+            assertEquals(FeatureStatus.STALE, r.read("e", dst, 0));
             assertEquals(5f, dst[0]);
             assertTrue(Float.isNaN(dst[1]));
             FeatureLookup lookup = r.lookup("e");
-            assertEquals(ReadStatus.STALE, lookup.status());
+            assertEquals(FeatureStatus.STALE, lookup.status());
             assertEquals(eventTime, lookup.eventTimeMillis());
             assertEquals(5f, lookup.values()[0]);
-            assertEquals(2, r.count(ReadStatus.STALE));
         }
     }
 
@@ -182,10 +180,10 @@ class ReadWriteTest {
             assertEquals(1, w.upsert(batch));
             float[] dst = new float[3];
             for (int k = 0; k < 5; k++) {
-                assertEquals(ReadStatus.PRESENT, r.read("k" + k, dst, 0));
+                assertEquals(FeatureStatus.PRESENT, r.read("k" + k, dst, 0));
                 assertArrayEquals(Fixtures.vector(3, k, 1), dst);
             }
-            assertEquals(ReadStatus.PRESENT, r.read("k9", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("k9", dst, 0));
             assertArrayEquals(three, dst);
             assertThrows(IllegalArgumentException.class, () -> w.upsert(new FeatureBatch(4, 1)));
             FeatureBatch full = new FeatureBatch(3, 1).add("x", now, dst, 0);
@@ -202,14 +200,14 @@ class ReadWriteTest {
             w.upsert("a", System.currentTimeMillis(), new float[] {1, 2, 3, 4}, 0);
         }
         float[] dst = new float[4];
-        assertEquals(ReadStatus.PRESENT, r.read("a", dst, 0));
+        assertEquals(FeatureStatus.PRESENT, r.read("a", dst, 0));
         r.close();
         r.close();
-        assertEquals(ReadStatus.UNAVAILABLE, r.read("a", dst, 0));
+        assertEquals(FeatureStatus.UNAVAILABLE, r.read("a", dst, 0));
         assertArrayEquals(CARD_DEFAULTS, dst);
-        assertEquals(ReadStatus.UNAVAILABLE, r.read(1L, dst, 0));
-        assertEquals(2, r.count(ReadStatus.UNAVAILABLE));
+        assertEquals(FeatureStatus.UNAVAILABLE, r.read(1L, dst, 0));
         assertTrue(r.stats().closed());
+        assertEquals(FeatureStatus.UNAVAILABLE, r.stats().servingStatus());
     }
 
     @Test
@@ -282,14 +280,14 @@ class ReadWriteTest {
                 assertTrue(e.getMessage().contains("\"held\"") && e.getMessage().contains("30000 µs")
                         && e.getMessage().contains("Rebuild"), e.getMessage());
                 float[] dst = new float[1];
-                assertEquals(ReadStatus.LOCK_TIMEOUT, r.read("held", dst, 0));
+                assertEquals(FeatureStatus.LOCK_TIMEOUT, r.read("held", dst, 0));
                 assertEquals(-1f, dst[0]);
             } finally {
                 release.countDown();
                 holder.join(30_000);
             }
             float[] dst = new float[1];
-            assertEquals(ReadStatus.PRESENT, r.read("held", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("held", dst, 0));
             assertEquals(1f, dst[0]);
         }
     }
@@ -303,13 +301,13 @@ class ReadWriteTest {
             long t = System.currentTimeMillis();
             w.upsert("a\"b", t - 10, new float[] {1.25f, Float.NaN}, 0);
             FeatureLookup l = r.lookup("a\"b");
-            assertEquals(ReadStatus.PRESENT, l.status());
+            assertEquals(FeatureStatus.PRESENT, l.status());
             assertEquals(t - 10, l.eventTimeMillis());
             assertTrue(l.writeTimeMillis() >= t);
             String json = l.toJson();
             assertTrue(json.contains("\"id\" : \"a\\\"b\""), json);
             assertTrue(json.contains("\"f0\" : 1.25") && json.contains("\"f1\" : \"NaN\""), json);
-            assertEquals(ReadStatus.NOT_FOUND, r.lookup("zz").status());
+            assertEquals(FeatureStatus.NOT_FOUND, r.lookup("zz").status());
             assertEquals(-1, r.lookup("zz").eventTimeMillis());
         }
     }

@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,8 +58,8 @@ class ReadmeExampleTest {
         /** Request path: no allocation, bounded lock wait, never throws for data. */
         float[] featuresOf(CharSequence cardFingerprint) {
             float[] row = rows.get();
-            ReadStatus status = cards.read(cardFingerprint, row, 0);   // defaults unless PRESENT
-            if (status != ReadStatus.PRESENT) {
+            FeatureStatus status = cards.read(cardFingerprint, row, 0);   // defaults unless PRESENT
+            if (status != FeatureStatus.PRESENT) {
                 // e.g. count it, or feed it to the model as a missing-data indicator
             }
             return row;

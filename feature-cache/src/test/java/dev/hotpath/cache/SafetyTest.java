@@ -1,5 +1,6 @@
 package dev.hotpath.cache;
 
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.hash.impl.BigSegmentHeader;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -102,10 +103,10 @@ class SafetyTest {
             MapHandle.writeRecord(w.handleForTesting().stringMap, "fine", rec, 1_000_000, null);
             float[] dst = new float[3];
             for (String id : new String[] {"wrong-fingerprint", "wrong-count", "unknown-flag"}) {
-                assertEquals(ReadStatus.SCHEMA_MISMATCH, r.read(id, dst, 0), id);
+                assertEquals(FeatureStatus.SCHEMA_MISMATCH, r.read(id, dst, 0), id);
                 assertArrayEquals(new float[] {-1, -2, -3}, dst, id);
             }
-            assertEquals(ReadStatus.PRESENT, r.read("fine", dst, 0));
+            assertEquals(FeatureStatus.PRESENT, r.read("fine", dst, 0));
             assertArrayEquals(new float[] {1, 2, 3}, dst);
         }
     }

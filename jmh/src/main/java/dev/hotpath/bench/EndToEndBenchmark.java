@@ -2,6 +2,7 @@ package dev.hotpath.bench;
 
 import dev.hotpath.bench.data.BenchData;
 import dev.hotpath.bench.data.ModelSpec;
+import dev.hotpath.bench.data.UsesModels;
 import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
 import dev.hotpath.cache.FeatureWriter;
@@ -62,6 +63,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (card, merchant, request-fields) combinations; set-up checks that each scorer's result equals the model's score
  * of the same assembled row bit for bit.
  */
+@UsesModels("fraud")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -107,6 +109,8 @@ public class EndToEndBenchmark {
             FeatureView merchantView = view("merchant", "m", MERCHANT_FEATURES);
             try {
                 if (!Files.exists(dir.resolve("DONE"))) {
+                    System.err.printf("[hotpath-jmh] writing the card and merchant views once (%,d and %,d"
+                            + " entities) in %s%n", CARDS, MERCHANTS, dir);
                     write(dir, cardView, CARDS, pool, REQUEST_FIELDS, 1);
                     write(dir, merchantView, MERCHANTS, pool, REQUEST_FIELDS + CARD_FEATURES, 7);
                     Files.writeString(dir.resolve("DONE"), "written\n");
@@ -158,8 +162,8 @@ public class EndToEndBenchmark {
         void init(Views v, ShadowEvaluator shadow) {
             Scorer.Builder b = Scorer.builder()
                     .primary("fraud", v.model)
-                    .featureSource(v.cards.asFeatureSource())
-                    .featureSource(v.merchants.asFeatureSource())
+                    .featureSource(v.cards)
+                    .featureSource(v.merchants)
                     .fallbackScore(0f);
             for (int i = 0; i < REQUEST_FIELDS; i++) {
                 b.requestField("r" + i);
@@ -172,7 +176,7 @@ public class EndToEndBenchmark {
                 b.bind("f" + (REQUEST_FIELDS + CARD_FEATURES + i), "merchant.m" + i);
             }
             if (shadow != null) {
-                b.shadow(shadow.sink());
+                b.shadow(shadow);
             }
             scorer = b.build();
             request = scorer.newRequest();

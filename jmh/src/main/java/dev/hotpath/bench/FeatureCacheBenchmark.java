@@ -6,9 +6,9 @@ import dev.hotpath.cache.FeatureReader;
 import dev.hotpath.cache.FeatureView;
 import dev.hotpath.cache.FeatureWriter;
 import dev.hotpath.cache.KeyKind;
-import dev.hotpath.cache.ReadStatus;
 import dev.hotpath.cache.ReaderOptions;
 import dev.hotpath.cache.WriterOptions;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,6 +81,10 @@ public class FeatureCacheBenchmark {
         Path dir = BenchData.dir().resolve("features-" + entities + "x" + DIM + "-v1");
         float[] pool = BenchData.rowPool(ModelSpec.FRAUD, 4096);
         if (!Files.exists(dir.resolve("DONE"))) {
+            // Minutes on a busy machine for 1 M entities: say what the fork is doing.
+            long start = System.nanoTime();
+            System.err.printf("[hotpath-jmh] writing the feature view once: %,d entities x %d floats in %s%n",
+                    entities, DIM, dir);
             try (FeatureWriter w = FeatureWriter.createGeneration(dir, view, entities, WriterOptions.defaults())) {
                 long now = System.currentTimeMillis();
                 for (int e = 0; e < entities; e++) {
@@ -93,6 +97,8 @@ public class FeatureCacheBenchmark {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
+            System.err.printf("[hotpath-jmh] wrote %,d entities in %.1f s (cached)%n", entities,
+                    (System.nanoTime() - start) / 1e9);
         }
         reader = FeatureReader.open(dir, view, NO_REFRESH);
         map = new ConcurrentHashMap<>(entities * 2);
@@ -110,8 +116,8 @@ public class FeatureCacheBenchmark {
             boxedIds[i] = ids[i];
         }
         for (long id : ids) {
-            ReadStatus s = reader.read(id, dst, 0);
-            if (s != ReadStatus.PRESENT) {
+            FeatureStatus s = reader.read(id, dst, 0);
+            if (s != FeatureStatus.PRESENT) {
                 throw new IllegalStateException("entity " + id + " read as " + s);
             }
         }
@@ -134,7 +140,7 @@ public class FeatureCacheBenchmark {
     /** @return the read status ({@code PRESENT}); the vector is in a reused array */
     @Benchmark
     @ZeroAllocation
-    public ReadStatus chronicleRead() {
+    public FeatureStatus chronicleRead() {
         return reader.read(ids[next++ & (ids.length - 1)], dst, 0);
     }
 

@@ -1,21 +1,18 @@
 package dev.hotpath.bench;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import dev.hotpath.bench.data.BenchData;
 import dev.hotpath.bench.data.ModelSpec;
+import dev.hotpath.bench.data.UsesModels;
 import dev.hotpath.formats.onnx.OnnxModel;
 import dev.hotpath.formats.onnx.OnnxReader;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,6 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code hotpath} is gated to allocate no more than {@code rawOrtBestPractice} rather than 0 B/op. Set-up checks
  * that all three give identical floats.
  */
+@UsesModels(value = "fraud", when = "graph=trees")
+@UsesModels(value = "mlp", when = "graph=mlp")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -71,14 +70,8 @@ public class OnnxBenchmark {
     private float[] hotpathOut;
 
     private OrtEnvironment env;
-    private OrtSession.SessionOptions options;
-    private OrtSession session;
-    private String inputName;
+    private PinnedOrtSession raw;
     private String scoredOutput;
-    private FloatBuffer input;
-    private FloatBuffer scored;
-    private Map<String, OnnxTensor> inputs;
-    private Map<String, OnnxTensor> pinned;
     private float[][] naiveInput;
 
     /**
@@ -108,41 +101,13 @@ public class OnnxBenchmark {
         hotpathOut = new float[hotpath.numOutputs()];
 
         env = OrtEnvironment.getEnvironment();
-        options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(1);
-        options.setInterOpNumThreads(1);
-        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        options.addConfigEntry("session.intra_op.allow_spinning", "0");
-        session = env.createSession(file.toString(), options);
-        inputName = session.getInputNames().iterator().next();
-        input = ByteBuffer.allocateDirect(numFeatures * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        inputs = Map.of(inputName, OnnxTensor.createTensor(env, input, new long[] {1, numFeatures}));
         scoredOutput = hotpath.scoredOutputName();
-        pinned = new HashMap<>();
-        for (Map.Entry<String, NodeInfo> e : session.getOutputInfo().entrySet()) {
-            TensorInfo info = (TensorInfo) e.getValue().getInfo();
-            long[] shape = info.getShape().clone();
-            long elements = 1;
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = shape[i] < 0 ? 1 : shape[i];
-                elements *= shape[i];
-            }
-            int width = info.type == OnnxJavaType.INT64 ? Long.BYTES : Float.BYTES;
-            ByteBuffer buf = ByteBuffer.allocateDirect((int) elements * width).order(ByteOrder.nativeOrder());
-            OnnxTensor t = info.type == OnnxJavaType.INT64
-                    ? OnnxTensor.createTensor(env, buf.asLongBuffer(), shape)
-                    : OnnxTensor.createTensor(env, buf.asFloatBuffer(), shape);
-            if (e.getKey().equals(scoredOutput)) {
-                scored = buf.asFloatBuffer(); // a view of the pinned output's memory: ORT writes, we read
-            }
-            pinned.put(e.getKey(), t);
+        try {
+            raw = new PinnedOrtSession(env, Files.readAllBytes(file), numFeatures, scoredOutput);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        pinned = Map.copyOf(pinned);
         naiveInput = new float[1][];
-        if (scored == null) {
-            throw new IllegalStateException(graph + ": no pinned float output named " + scoredOutput);
-        }
 
         for (int r = 0; r < 512; r++) {
             float best = rawOrtBestPractice(rows[r]);
@@ -164,14 +129,7 @@ public class OnnxBenchmark {
      */
     @TearDown(Level.Trial)
     public void tearDown() throws OrtException {
-        for (OnnxTensor t : inputs.values()) {
-            t.close();
-        }
-        for (OnnxTensor t : pinned.values()) {
-            t.close();
-        }
-        session.close();
-        options.close();
+        raw.close();
         hotpath.close();
     }
 
@@ -198,10 +156,7 @@ public class OnnxBenchmark {
     }
 
     private float rawOrtBestPractice(float[] row) throws OrtException {
-        input.put(0, row);
-        OrtSession.Result result = session.run(inputs, pinned);
-        result.close();
-        return scored.get(scored.capacity() - 1);
+        return raw.run(row);
     }
 
     /**
@@ -217,7 +172,7 @@ public class OnnxBenchmark {
     private float rawOrtNaive(float[] row) throws OrtException {
         naiveInput[0] = row;
         try (OnnxTensor t = OnnxTensor.createTensor(env, naiveInput);
-             OrtSession.Result r = session.run(Map.of(inputName, t))) {
+             OrtSession.Result r = raw.session().run(Map.of(raw.inputName(), t))) {
             float[][] v = (float[][]) r.get(scoredOutput).orElseThrow().getValue();
             return v[0][v[0].length - 1];
         }

@@ -3,8 +3,10 @@ package dev.hotpath.bench;
 import dev.hotpath.bench.data.BenchData;
 import dev.hotpath.bench.data.ModelSpec;
 import dev.hotpath.scoring.model.LinearModel;
+import dev.hotpath.scoring.scorer.ShadowSink;
 import dev.hotpath.shadow.JvmFlags;
 import dev.hotpath.shadow.ShadowEvaluator;
+import dev.hotpath.shadow.ShadowEvaluatorBuilder;
 import dev.hotpath.shadow.ShadowModelConfig;
 import dev.hotpath.shadow.ShadowPublisher;
 import java.io.IOException;
@@ -44,7 +46,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       it is committed, so the request thread pays for taking back the slot's cache lines from the agents' core.
  *       {@code idle=spin} runs the agents with a spin phase before their back-off, to show what busy polling costs
  *       the producer. An iteration in which any offer was dropped prints a warning;</li>
+ *   <li>{@code offerAcceptedViaSink}: the same paced, accepted offer made the way the {@code Scorer} makes it,
+ *       through the evaluator's {@code ShadowSink} with the primary's id resolved once, as the scorer does;</li>
  *   <li>{@code offerSampledOut}: sample rate 0: the sampling decision only;</li>
+ *   <li>{@code offerSampledOutViaSink}: the same through the {@code ShadowSink}, as the {@code Scorer} makes it:
+ *       the cost of the call path and of identifying the primary, without agents or pacing;</li>
  *   <li>{@code offerRingFull}: an evaluator whose agents were never started, its intake ring filled in set-up:
  *       every offer finds the ring full and is dropped and counted.</li>
  * </ul>
@@ -189,6 +195,8 @@ public class ShadowOfferBenchmark {
     abstract static class Evaluator {
         ShadowEvaluator evaluator;
         ShadowPublisher publisher;
+        ShadowSink sink;
+        int primaryId;
         Path dir;
 
         void open(double sampleRate, int intakeBytes, boolean start, Supplier<IdleStrategy> idleStrategy)
@@ -199,7 +207,7 @@ public class ShadowOfferBenchmark {
                 w[i] = (i % 7 - 3) * 0.01f;
             }
             LinearModel shadow = LinearModel.builder(FEATURES, 1).weights(w).build();
-            ShadowEvaluator.Builder b = ShadowEvaluator.builder(dir)
+            ShadowEvaluatorBuilder b = ShadowEvaluator.builder(dir)
                     .primaryModel(1, "primary", "bench")
                     .addShadow(ShadowModelConfig.builder(2, "candidate", shadow).build())
                     .sampleRate(sampleRate)
@@ -213,6 +221,8 @@ public class ShadowOfferBenchmark {
                 evaluator.start();
             }
             publisher = evaluator.publisher();
+            sink = evaluator.sink();
+            primaryId = evaluator.resolvePrimary("primary", shadow, 1);
         }
 
         /**
@@ -258,6 +268,21 @@ public class ShadowOfferBenchmark {
     }
 
     /**
+     * The accepted offer as the {@code Scorer} makes it: through the {@code ShadowSink} interface.
+     *
+     * @param s the evaluator
+     * @param p the pacing
+     * @param o outcome counters
+     * @return the outcome code
+     */
+    @Benchmark
+    @ZeroAllocation
+    public int offerAcceptedViaSink(Accepting s, Pace p, Outcomes o) {
+        float[] row = nextRow();
+        return o.count(s.sink.offer(requestId++, row, FEATURES, 0.25f, s.primaryId, 3000));
+    }
+
+    /**
      * The harness's own share of {@code offerAccepted}: the same pacing and per-invocation timing around an empty
      * method. Subtract it from {@code offerAccepted} for the offer alone.
      *
@@ -279,6 +304,18 @@ public class ShadowOfferBenchmark {
     public int offerSampledOut(SamplingNothing s, Outcomes o) {
         float[] row = nextRow();
         return o.count(s.publisher.offer(requestId++, row, FEATURES, 0.25f, 1, 3000));
+    }
+
+    /**
+     * @param s the evaluator
+     * @param o outcome counters
+     * @return the outcome code
+     */
+    @Benchmark
+    @ZeroAllocation
+    public int offerSampledOutViaSink(SamplingNothing s, Outcomes o) {
+        float[] row = nextRow();
+        return o.count(s.sink.offer(requestId++, row, FEATURES, 0.25f, s.primaryId, 3000));
     }
 
     /**

@@ -1,19 +1,14 @@
 package dev.hotpath.bench;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.hotpath.bench.data.BenchData;
 import dev.hotpath.bench.data.ModelSpec;
+import dev.hotpath.bench.data.UsesModels;
 import dev.hotpath.bench.onnx.OnnxTreeEnsembleWriter;
 import dev.hotpath.formats.ModelLoader;
 import dev.hotpath.scoring.Model;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
-import java.util.Map;
+import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -46,6 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Per-row figures: {@code hotpathBatch64} and {@code xgboost4jBatch4096} divide by the rows per call.
  */
+@UsesModels(param = "model")
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -70,12 +66,7 @@ public class TreeEnsembleBenchmark {
 
     private Booster booster;
 
-    private OrtSession session;
-    private OrtSession.SessionOptions sessionOptions;
-    private FloatBuffer ortInput;
-    private FloatBuffer ortProbabilities;
-    private Map<String, OnnxTensor> ortInputs;
-    private Map<String, OnnxTensor> ortPinned;
+    private PinnedOrtSession ort;
 
     /**
      * Loads the model three ways and checks they agree on every pooled row.
@@ -103,23 +94,8 @@ public class TreeEnsembleBenchmark {
         booster = XGBoost.loadModel(files.xgboostJson().toString());
         booster.setParam("nthread", "1");
 
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        sessionOptions = new OrtSession.SessionOptions();
-        sessionOptions.setIntraOpNumThreads(1);
-        sessionOptions.setInterOpNumThreads(1);
-        sessionOptions.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        sessionOptions.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
-        session = env.createSession(files.onnx().toString(), sessionOptions);
-        ortInput = direct(numFeatures);
-        ortProbabilities = direct(2);
-        LongBuffer label = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
-        ortInputs = Map.of(OnnxTreeEnsembleWriter.INPUT,
-                OnnxTensor.createTensor(env, ortInput, new long[] {1, numFeatures}));
-        ortPinned = Map.of(
-                OnnxTreeEnsembleWriter.LABEL, OnnxTensor.createTensor(env, label, new long[] {1}),
-                OnnxTreeEnsembleWriter.PROBABILITIES,
-                OnnxTensor.createTensor(env, ortProbabilities, new long[] {1, 2}));
+        ort = new PinnedOrtSession(OrtEnvironment.getEnvironment(), Files.readAllBytes(files.onnx()), numFeatures,
+                OnnxTreeEnsembleWriter.PROBABILITIES);
 
         checkAgreement();
     }
@@ -142,10 +118,6 @@ public class TreeEnsembleBenchmark {
         }
     }
 
-    private static FloatBuffer direct(int floats) {
-        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    }
-
     /**
      * Releases the native resources.
      *
@@ -153,14 +125,7 @@ public class TreeEnsembleBenchmark {
      */
     @TearDown(Level.Trial)
     public void tearDown() throws OrtException {
-        for (OnnxTensor t : ortInputs.values()) {
-            t.close();
-        }
-        for (OnnxTensor t : ortPinned.values()) {
-            t.close();
-        }
-        session.close();
-        sessionOptions.close();
+        ort.close();
         booster.dispose();
     }
 
@@ -219,10 +184,6 @@ public class TreeEnsembleBenchmark {
     }
 
     private float onnxRuntimeTreeEnsemble(float[] row) throws OrtException {
-        ortInput.put(0, row);
-        // Pinned outputs are not owned by the Result; closing it releases only ORT's bookkeeping.
-        OrtSession.Result result = session.run(ortInputs, ortPinned);
-        result.close();
-        return ortProbabilities.get(1);
+        return ort.run(row); // probabilities[1], the positive class
     }
 }

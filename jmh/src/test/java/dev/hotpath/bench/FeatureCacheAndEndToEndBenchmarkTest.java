@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.hotpath.cache.ReadStatus;
+import dev.hotpath.scoring.scorer.FeatureStatus;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,7 +36,7 @@ class FeatureCacheAndEndToEndBenchmarkTest extends BenchmarkTestBase {
             b.keys = keys;
             b.setUp(); // writes the view once, then checks every key reads PRESENT
             try {
-                assertEquals(ReadStatus.PRESENT, b.chronicleRead());
+                assertEquals(FeatureStatus.PRESENT, b.chronicleRead());
                 assertNotNull(b.concurrentHashMapRead());
             } finally {
                 b.tearDown();

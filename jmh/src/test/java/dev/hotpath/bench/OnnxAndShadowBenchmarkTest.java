@@ -19,7 +19,8 @@ class OnnxAndShadowBenchmarkTest extends BenchmarkTestBase {
         assertEquals(Set.of("hotpath", "rawOrtBestPractice", "rawOrtNaive"), benchmarks(OnnxBenchmark.class));
         assertArrayEquals(new String[] {"mlp", "trees"},
                 OnnxBenchmark.class.getField("graph").getAnnotation(Param.class).value());
-        assertEquals(Set.of("offerAccepted", "pacingOverhead", "offerSampledOut", "offerRingFull"),
+        assertEquals(Set.of("offerAccepted", "offerAcceptedViaSink", "pacingOverhead", "offerSampledOut",
+                "offerSampledOutViaSink", "offerRingFull"),
                 benchmarks(ShadowOfferBenchmark.class));
         assertEquals("rawOrtBestPractice",
                 OnnxBenchmark.class.getMethod("hotpath").getAnnotation(AllocatesNoMoreThan.class).value());
@@ -63,11 +64,14 @@ class OnnxAndShadowBenchmarkTest extends BenchmarkTestBase {
             pace.pace();
             assertTrue(b.pacingOverhead(pace) >= due + 2000, "the next invocation is due 2 µs later");
             assertEquals(ShadowPublisher.ACCEPTED, b.offerAccepted(accepting, pace, o));
+            pace.pace();
+            assertEquals(ShadowPublisher.ACCEPTED, b.offerAcceptedViaSink(accepting, pace, o));
             accepting.checkIteration();
             assertEquals(ShadowPublisher.SAMPLED_OUT, b.offerSampledOut(nothing, o));
+            assertEquals(ShadowPublisher.SAMPLED_OUT, b.offerSampledOutViaSink(nothing, o));
             assertEquals(ShadowPublisher.DROPPED_RING_FULL, b.offerRingFull(full, o));
-            assertEquals(2, o.accepted);
-            assertEquals(1, o.sampledOut);
+            assertEquals(3, o.accepted);
+            assertEquals(2, o.sampledOut);
             assertEquals(1, o.ringFull);
             assertEquals(0, o.other);
         } finally {

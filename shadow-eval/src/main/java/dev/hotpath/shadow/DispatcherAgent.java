@@ -13,6 +13,7 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
+import dev.hotpath.shadow.log.LogRecordEncoder;
 import dev.hotpath.shadow.log.ShadowLogFormat;
 
 /**
@@ -137,9 +138,17 @@ final class DispatcherAgent implements Agent, MessageHandler {
                 counters.increment(D_FEATURES_DROPPED);
             }
         }
+        final int primaryModel = buffer.getShort(index + IntakeLayout.PRIMARY_MODEL) & 0xFFFF;
         for (int k = 0; k < queues.length; k++) {
-            // The slot is read per request so counts follow a replaced shadow (promotion) within one request.
-            SingleWriterCounters c = workers[k].slot().counters;
+            // Per request, so a replaced shadow (promotion) takes over in queue order; see ShadowWorkerAgent.
+            ShadowWorkerAgent.Slot slot = workers[k].dispatchSlot(buffer, index);
+            SingleWriterCounters c = slot.counters;
+            if (slot.modelId == primaryModel) {
+                // Around a promotion, requests served by this very model (the old primary before it became this
+                // shadow, the new primary before the old one replaced it) would compare the model with itself.
+                c.increment(ShadowLogFormat.S_SKIPPED_SELF);
+                continue;
+            }
             if (queues[k].write(msgTypeId, buffer, index, length)) {
                 c.increment(ShadowLogFormat.S_RECEIVED);
             } else {
@@ -158,7 +167,7 @@ final class DispatcherAgent implements Agent, MessageHandler {
         AtomicBuffer out = records.buffer();
         boolean committed = false;
         try {
-            ShadowLogFormat.encodeFeaturesHeader(out, at, in.getLong(index + IntakeLayout.EPOCH_NANOS),
+            LogRecordEncoder.encodeFeaturesHeader(out, at, in.getLong(index + IntakeLayout.EPOCH_NANOS),
                     in.getLong(index + IntakeLayout.REQUEST_ID), in.getLong(index + IntakeLayout.AMOUNT),
                     in.getShort(index + IntakeLayout.PRIMARY_MODEL) & 0xFFFF, n,
                     in.getFloat(index + IntakeLayout.PRIMARY_SCORE), in.getInt(index + IntakeLayout.PRIMARY_LATENCY),

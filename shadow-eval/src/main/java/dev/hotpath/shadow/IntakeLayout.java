@@ -12,6 +12,8 @@ import org.agrona.concurrent.AtomicBuffer;
  */
 final class IntakeLayout {
     static final int MSG_SCORE_REQUEST = 1;
+    /** Queue-only marker without payload: the worker switches to the slot the dispatcher handed over. */
+    static final int MSG_SWITCH_SLOT = 2;
 
     static final int REQUEST_ID = 0;
     /** Written by the dispatcher when it takes the request in, not by the request thread. */

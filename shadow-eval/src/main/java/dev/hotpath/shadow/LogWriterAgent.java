@@ -1,5 +1,7 @@
 package dev.hotpath.shadow;
 
+import java.util.Queue;
+
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
@@ -8,13 +10,18 @@ import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
+import dev.hotpath.shadow.log.ModelDescriptor;
 import dev.hotpath.shadow.log.ShadowLogFormat;
 import dev.hotpath.shadow.log.ShadowLogWriter;
 
 /**
- * Owns the {@link ShadowLogWriter}: drains the records ring into blocks, does the writer's time-driven work,
- * appends COUNTERS records periodically and at close, and logs a one-line summary now and then. A slow disk
- * stalls only this thread; scoring continues and the records ring absorbs (or drops and counts) the backlog.
+ * Owns the {@link ShadowLogWriter}: writes the MODEL_INFO records the control plane queued, drains the records ring
+ * into blocks, does the writer's time-driven work, appends COUNTERS records periodically and at close, and logs a
+ * one-line summary now and then. A slow disk stalls only this thread; scoring continues and the records ring
+ * absorbs (or drops and counts) the backlog.
+ *
+ * <p>COUNTERS are written per shadow slot under its model id: the slots replaced by a promotion first (their final
+ * values), then each position's scoring slot and, while a handover is under way, the slot already counting.
  */
 final class LogWriterAgent implements Agent, MessageHandler {
     private static final int READ_LIMIT = 4096;
@@ -22,7 +29,10 @@ final class LogWriterAgent implements Agent, MessageHandler {
 
     private final ManyToOneRingBuffer records;
     private final ShadowLogWriter writer;
-    private final ShadowEvaluator evaluator;
+    private final EvaluatorStats stats;
+    private final ModelRoster roster;
+    private final ShadowWorkerAgent[] workers;
+    private final Queue<ShadowWorkerAgent.Slot> retired;
     private final long countersIntervalNanos;
     private final long summaryIntervalNanos;
     private final EpochNanoClock clock;
@@ -34,11 +44,15 @@ final class LogWriterAgent implements Agent, MessageHandler {
     private long lastSummaryNanos;
     private long lastResampleNanos;
 
-    LogWriterAgent(ManyToOneRingBuffer records, ShadowLogWriter writer, ShadowEvaluator evaluator,
-            long countersIntervalNanos, long summaryIntervalNanos, EpochNanoClock clock) {
+    LogWriterAgent(ManyToOneRingBuffer records, ShadowLogWriter writer, EvaluatorStats stats, ModelRoster roster,
+            ShadowWorkerAgent[] workers, Queue<ShadowWorkerAgent.Slot> retired, long countersIntervalNanos,
+            long summaryIntervalNanos, EpochNanoClock clock) {
         this.records = records;
         this.writer = writer;
-        this.evaluator = evaluator;
+        this.stats = stats;
+        this.roster = roster;
+        this.workers = workers;
+        this.retired = retired;
         this.countersIntervalNanos = countersIntervalNanos;
         this.summaryIntervalNanos = summaryIntervalNanos;
         this.clock = clock;
@@ -57,7 +71,8 @@ final class LogWriterAgent implements Agent, MessageHandler {
         if (stopRequested) {
             throw new AgentTerminationException("stopped");
         }
-        int work = records.read(this, READ_LIMIT);
+        int work = registerPendingModels();
+        work += records.read(this, READ_LIMIT);
         work += writer.poll();
         long now = System.nanoTime();
         if (now - lastCountersNanos >= countersIntervalNanos) {
@@ -67,7 +82,7 @@ final class LogWriterAgent implements Agent, MessageHandler {
         }
         if (summaryIntervalNanos > 0 && now - lastSummaryNanos >= summaryIntervalNanos) {
             lastSummaryNanos = now;
-            evaluator.logSummary();
+            stats.logSummary();
         }
         if (now - lastResampleNanos >= CLOCK_RESAMPLE_NANOS) {
             lastResampleNanos = now;
@@ -84,20 +99,38 @@ final class LogWriterAgent implements Agent, MessageHandler {
         writer.append(buffer, index, length);
     }
 
+    private int registerPendingModels() {
+        int n = 0;
+        ModelDescriptor d;
+        while ((d = roster.pollPending()) != null) {
+            writer.registerModel(d);
+            n++;
+        }
+        return n;
+    }
+
     void appendCounters() {
         long epoch = clock.nanoTime();
-        evaluator.fillGlobalCounters(values);
+        stats.fillGlobalCounters(values);
         writer.appendCounters(epoch, ShadowLogFormat.SCOPE_GLOBAL, values);
-        for (int k = 0; k < evaluator.shadowCount(); k++) {
-            evaluator.fillShadowCounters(k, values);
-            writer.appendCounters(epoch, evaluator.shadowModelId(k), values);
+        ShadowWorkerAgent.Slot slot;
+        while ((slot = retired.poll()) != null) {
+            // Final values first: a successor that continues the same id (see ModelRoster) then comes later.
+            appendCounters(epoch, slot);
         }
-        ShadowWorkerAgent.Slot retired;
-        while ((retired = evaluator.pollRetired()) != null) {
-            // Final counters of a shadow replaced by promotion; its successor reports under its own id.
-            retired.counters.copyInto(values);
-            writer.appendCounters(epoch, retired.modelId, values);
+        for (ShadowWorkerAgent w : workers) {
+            ShadowWorkerAgent.Slot active = w.active();
+            ShadowWorkerAgent.Slot dispatching = w.dispatching();
+            appendCounters(epoch, active);
+            if (dispatching != active) {
+                appendCounters(epoch, dispatching);
+            }
         }
+    }
+
+    private void appendCounters(long epoch, ShadowWorkerAgent.Slot slot) {
+        slot.counters.copyInto(values);
+        writer.appendCounters(epoch, slot.modelId, values);
     }
 
     /** Drains what is left, writes final counters and finishes the segment; runs on the agent thread. */
@@ -116,6 +149,7 @@ final class LogWriterAgent implements Agent, MessageHandler {
             return;
         }
         finished = true;
+        registerPendingModels();
         drain();
         appendCounters();
         writer.close();

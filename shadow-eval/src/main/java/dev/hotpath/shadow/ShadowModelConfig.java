@@ -247,7 +247,7 @@ public final class ShadowModelConfig {
          * @return this
          */
         public Builder queueCapacityBytes(int bytes) {
-            ShadowEvaluator.checkPowerOfTwo("queueCapacityBytes", bytes);
+            ShadowEvaluatorBuilder.checkPowerOfTwo("queueCapacityBytes", bytes);
             this.queueCapacityBytes = bytes;
             return this;
         }

@@ -6,6 +6,8 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
+import dev.hotpath.scoring.scorer.ShadowSink;
+
 /**
  * The request-thread side of shadow evaluation: hands the primary's feature vector and result to the shadow agent
  * without ever blocking, allocating, throwing or logging.
@@ -25,11 +27,12 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * <p><b>Thread-safety:</b> thread-safe; any number of producer threads (including virtual threads) may call
  * {@code offer} concurrently. <b>Allocation:</b> {@code offer} allocates nothing in any branch (the outcome
  * counters are {@link LongAdder}s, which may allocate their striped cells once, the first time threads contend).
- * Obtain an instance from {@link ShadowEvaluator#publisher()}.
+ * Obtain an instance from {@link ShadowEvaluator#publisher()}; it is also the evaluator's {@link ShadowSink}, which
+ * the {@code Scorer} offers to directly, with the primary id it resolved when the model was built or swapped in.
  */
-public final class ShadowPublisher {
-    /** The request was copied into the ring and will be scored by every shadow. */
-    public static final int ACCEPTED = 0;
+public final class ShadowPublisher implements ShadowSink {
+    /** The request was copied into the ring and will be scored by every shadow ({@link ShadowSink#ACCEPTED}). */
+    public static final int ACCEPTED = ShadowSink.ACCEPTED;
     /** The request is not in the sample; nothing was done. */
     public static final int SAMPLED_OUT = 1;
     /** The request was sampled but the ring was full (the shadow agent is behind); dropped and counted. */
@@ -77,11 +80,13 @@ public final class ShadowPublisher {
      * @param nFeatures how many leading values of {@code features} to copy, {@code 0..maxFeatures}; shadows that
      *     expect more see NaN (missing) for the rest
      * @param primaryScore the primary's score
-     * @param primaryModelId the primary model's id, {@code 0..65534}, as registered with the evaluator
+     * @param primaryModelId the primary model's id, {@code 0..65534}: registered with the evaluator's builder, or
+     *     returned by {@link ShadowEvaluator#resolvePrimary}
      * @param primaryLatencyNanos how long the primary took, in ns (0 if not measured)
      * @return {@link #ACCEPTED}, {@link #SAMPLED_OUT}, {@link #DROPPED_RING_FULL}, {@link #CLOSED},
      *     {@link #REJECTED_INVALID} or {@link #DROPPED_ERROR}
      */
+    @Override
     public int offer(long requestId, float[] features, int nFeatures, float primaryScore, int primaryModelId,
             int primaryLatencyNanos) {
         return offer(requestId, features, nFeatures, primaryScore, primaryModelId, primaryLatencyNanos, 0, 0L);

@@ -1,5 +1,7 @@
 package dev.hotpath.shadow;
 
+import java.util.Queue;
+
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
@@ -12,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.hotpath.scoring.Model;
+import dev.hotpath.shadow.log.LogRecordEncoder;
 import dev.hotpath.shadow.log.ShadowLogFormat;
 
 /**
@@ -19,8 +22,12 @@ import dev.hotpath.shadow.log.ShadowLogFormat;
  * (NaN-padded to the model's width), times {@code Model.score}, applies the circuit breaker, records latency into
  * an HdrHistogram {@code Recorder}, and hands a 64-byte COMPARISON record to the writer ring.
  *
- * <p>The model being run lives in a {@link Slot} that {@link #replace} can swap (promotion: the old primary
- * becomes a shadow); the worker reads the slot once per request, so a replacement applies from the next request.
+ * <p>The model being run lives in a {@link Slot}. A replacement (promotion: the old primary becomes a shadow) is
+ * {@link #configure configured} by the control plane and handed over in queue order: the dispatcher, at its next
+ * request, puts a SWITCH marker in this worker's queue and from then on counts requests against the new slot; the
+ * worker switches when it reads the marker. So every request is counted and scored by the same slot, and the
+ * requests already queued for the old model are still scored by it. The old slot then goes to the {@code retired}
+ * queue, whose final counters the writer records.
  *
  * <p>Failure isolation: every call is wrapped; a throw or NaN is counted and flagged, never propagated. A call
  * that never returns stalls only this thread; the evaluator abandons it at close. Allocation-free in steady state
@@ -54,6 +61,14 @@ final class ShadowWorkerAgent implements Agent, MessageHandler {
         long errorsSinceLog;
 
         Slot(ShadowModelConfig config, float threshold) {
+            this(config, threshold, null);
+        }
+
+        /**
+         * @param carried the counters of an earlier slot with the same model id (a model shadowed again after a
+         *     promotion), continued so that the log's cumulative counters of that id never go back; or null
+         */
+        Slot(ShadowModelConfig config, float threshold, SingleWriterCounters carried) {
             this.config = config;
             this.model = config.model();
             this.modelId = config.modelId();
@@ -64,6 +79,9 @@ final class ShadowWorkerAgent implements Agent, MessageHandler {
             this.coolDownNanos = config.breakerCoolDownNanos();
             this.features = new float[Math.max(1, model.numFeatures())];
             this.out = new float[Math.max(1, model.numOutputs())];
+            if (carried != null) {
+                counters.addAll(carried);
+            }
         }
     }
 
@@ -71,26 +89,71 @@ final class ShadowWorkerAgent implements Agent, MessageHandler {
     private final ManyToOneRingBuffer records;
     private final float primaryThreshold;
     private final int position;
+    private final Queue<Slot> retired;
 
-    private volatile Slot slot;
+    /** The slot configured last by the control plane: names, stats, promotion. */
+    private volatile Slot configured;
+    /** The slot the dispatcher counts requests against; written by the dispatcher thread only. */
+    private volatile Slot dispatching;
+    /** A slot the dispatcher announced with a SWITCH marker that the worker has not taken yet. */
+    private volatile Slot handoff;
+    /** The slot scoring requests; written by the worker thread only. */
+    private volatile Slot active;
     private volatile boolean stopRequested;
 
     ShadowWorkerAgent(int position, Slot slot, float primaryThreshold, OneToOneRingBuffer queue,
-            ManyToOneRingBuffer records) {
+            ManyToOneRingBuffer records, Queue<Slot> retired) {
         this.position = position;
-        this.slot = slot;
+        this.configured = slot;
+        this.dispatching = slot;
+        this.active = slot;
         this.primaryThreshold = primaryThreshold;
         this.queue = queue;
         this.records = records;
+        this.retired = retired;
     }
 
-    Slot slot() {
-        return slot;
+    /** @return the slot configured last (what the evaluator reports and promotes) */
+    Slot configured() {
+        return configured;
     }
 
-    /** Publishes a new model for this position; the worker switches at its next request. Cold path. */
-    void replace(Slot next) {
-        this.slot = next;
+    /** @return the slot requests are currently counted against */
+    Slot dispatching() {
+        return dispatching;
+    }
+
+    /** @return the slot currently scoring */
+    Slot active() {
+        return active;
+    }
+
+    /** Configures a new model for this position; it takes over in queue order (see the class comment). Cold. */
+    void configure(Slot next) {
+        this.configured = next;
+    }
+
+    /**
+     * Dispatcher thread: the slot to count the next request against. When a new slot is configured and the
+     * previous handover is done, a SWITCH marker goes into the queue first; if the queue has no room for it, the
+     * old slot keeps counting (and its worker scoring) until there is. Allocation-free.
+     *
+     * @param buffer any buffer (the marker has no payload)
+     * @param index any index in it
+     * @return the slot to count the request against (and whose model will score it)
+     */
+    Slot dispatchSlot(MutableDirectBuffer buffer, int index) {
+        Slot d = dispatching;
+        Slot want = configured;
+        if (want != d && handoff == null) {
+            handoff = want;
+            if (queue.write(IntakeLayout.MSG_SWITCH_SLOT, buffer, index, 0)) {
+                dispatching = want;
+                return want;
+            }
+            handoff = null;
+        }
+        return d;
     }
 
     void requestStop() {
@@ -109,22 +172,30 @@ final class ShadowWorkerAgent implements Agent, MessageHandler {
         return queue.read(this, READ_LIMIT);
     }
 
-    /** Counts what is left in the queue; only called once this agent's thread has ended. */
+    /** Counts the requests left in the queue; only called once this agent's thread has ended. Cold. */
     void countAbandoned() {
-        long total = 0;
-        int n;
-        while ((n = queue.read((type, buffer, index, length) -> { }, Integer.MAX_VALUE)) > 0) {
-            total += n;
+        long[] requests = new long[1];
+        MessageHandler count = (type, buffer, index, length) -> {
+            if (type == IntakeLayout.MSG_SCORE_REQUEST) {
+                requests[0]++;
+            }
+        };
+        while (queue.read(count, Integer.MAX_VALUE) > 0) {
+            // drain
         }
-        slot.counters.add(ShadowLogFormat.S_ABANDONED_AT_CLOSE, total);
+        active.counters.add(ShadowLogFormat.S_ABANDONED_AT_CLOSE, requests[0]);
     }
 
     @Override
     public void onMessage(int msgTypeId, MutableDirectBuffer buf, int index, int length) {
+        if (msgTypeId == IntakeLayout.MSG_SWITCH_SLOT) {
+            switchSlot();
+            return;
+        }
         if (msgTypeId != IntakeLayout.MSG_SCORE_REQUEST) {
             return;
         }
-        final Slot s = slot;
+        final Slot s = active;
         final float[] features = s.features;
         final int n = buf.getInt(index + IntakeLayout.N_FEATURES);
         final int width = features.length;
@@ -180,6 +251,19 @@ final class ShadowWorkerAgent implements Agent, MessageHandler {
         emit(s, buf, index, primaryScore, score, flags, elapsed);
     }
 
+    private void switchSlot() {
+        Slot next = handoff;
+        if (next == null) {
+            return;
+        }
+        Slot old = active;
+        active = next;
+        handoff = null;
+        retired.add(old);
+        LOG.info("shadow position {}: '{}' [{}] now scores in place of '{}' [{}]", position, next.config.name(),
+                next.modelId, old.config.name(), old.modelId);
+    }
+
     private static void updateBreaker(Slot s, boolean failed, long now) {
         if (!failed) {
             s.consecutiveFailures = 0;
@@ -216,7 +300,7 @@ final class ShadowWorkerAgent implements Agent, MessageHandler {
         AtomicBuffer out = records.buffer();
         boolean committed = false;
         try {
-            ShadowLogFormat.encodeComparison(out, at, in.getLong(index + IntakeLayout.EPOCH_NANOS),
+            LogRecordEncoder.encodeComparison(out, at, in.getLong(index + IntakeLayout.EPOCH_NANOS),
                     in.getLong(index + IntakeLayout.REQUEST_ID), in.getLong(index + IntakeLayout.AMOUNT),
                     in.getShort(index + IntakeLayout.PRIMARY_MODEL) & 0xFFFF, s.modelId, primaryScore, score,
                     ShadowLogFormat.decision(primaryScore, primaryThreshold),

@@ -27,6 +27,13 @@ final class SingleWriterCounters {
         values.setRelease(i, values.getPlain(i) + delta);
     }
 
+    /** Adds every value of {@code other} (same number of slots); for a counter set that continues another. */
+    void addAll(SingleWriterCounters other) {
+        for (int s = 0; s < slots; s++) {
+            add(s, other.get(s));
+        }
+    }
+
     long get(int slot) {
         return values.getAcquire(slot * STRIDE);
     }

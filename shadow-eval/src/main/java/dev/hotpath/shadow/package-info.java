@@ -3,12 +3,23 @@
  * thread, and log both predictions durably.
  *
  * <ul>
- *   <li>{@link dev.hotpath.shadow.ShadowEvaluator}: builds and runs the pipeline (intake ring, dispatcher, one
- *       worker per shadow, writer); configured with {@link dev.hotpath.shadow.ShadowModelConfig}s.</li>
- *   <li>{@link dev.hotpath.shadow.ShadowPublisher}: the request-thread handle;
+ *   <li>{@link dev.hotpath.shadow.ShadowEvaluator}: builds ({@link dev.hotpath.shadow.ShadowEvaluatorBuilder}) and
+ *       runs the pipeline (intake ring, dispatcher, one worker per shadow, writer); configured with
+ *       {@link dev.hotpath.shadow.ShadowModelConfig}s and {@link dev.hotpath.shadow.log.LogOptions}. It is the
+ *       {@code Scorer}'s {@code ShadowControl}.</li>
+ *   <li>{@link dev.hotpath.shadow.ShadowPublisher}: the request-thread handle and the {@code Scorer}'s
+ *       {@code ShadowSink}:
  *       {@code offer(requestId, features, nFeatures, primaryScore, primaryModelId, primaryLatencyNanos)}.</li>
  *   <li>{@link dev.hotpath.shadow.ShadowSampling}: deterministic sampling and string-id hashing.</li>
  * </ul>
+ *
+ * <p><b>Model ids:</b> every model in the log has a u16 id; primaries and shadows share one id space and one name
+ * registry, so a model keeps its id when its role changes. Shadows get theirs in their config. A primary offered
+ * to directly uses an id named with {@code builder.primaryModel(id, name, model)}; the {@code Scorer} instead
+ * resolves its primary's id by name once per model, when it is built and at each swap
+ * ({@link dev.hotpath.shadow.ShadowEvaluator#resolvePrimary}), and offers with that number: nothing is looked up per
+ * request. At a promotion the new shadow takes over in queue order, and no request is compared with the model that
+ * served it. The offline report and replay are in the shadow-report module.
  *
  * <pre>{@code
  * ShadowEvaluator shadow = ShadowEvaluator.builder(Path.of("/var/log/hotpath/shadow"))

@@ -15,6 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.hotpath.shadow.log.FsyncPolicy;
+import dev.hotpath.shadow.log.LogOptions;
 import dev.hotpath.shadow.log.ShadowLogFormat;
 import dev.hotpath.shadow.testing.LogContents;
 import dev.hotpath.shadow.testing.LogContents.Cmp;
@@ -35,8 +37,9 @@ class MultiProducerTest {
                 .intakeCapacityBytes(8 << 20)
                 .shadowQueueCapacityBytes(16 << 20)
                 .recordsCapacityBytes(16 << 20)
-                .rotateBytes(1 << 20) // several segments, so ids must survive rotation too
-                .blockBytes(64 << 10)
+                // several segments, so ids must survive rotation too
+                .log(LogOptions.builder().hostTag("test").minFreeBytes(0).fsyncPolicy(FsyncPolicy.none())
+                        .rotateBytes(1 << 20).blockBytes(64 << 10).build())
                 .build();
         Map<Long, Float> accepted = new ConcurrentHashMap<>();
         int[] dropped = new int[threads];

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -16,13 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.hotpath.scoring.Model;
 import dev.hotpath.shadow.log.FsyncPolicy;
-import dev.hotpath.shadow.replay.ReplayResult;
-import dev.hotpath.shadow.replay.ShadowReplay;
-import dev.hotpath.shadow.report.ShadowGates;
-import dev.hotpath.shadow.report.ShadowReport;
-import dev.hotpath.shadow.report.ShadowReportCommand;
-import dev.hotpath.shadow.report.ShadowReportOptions;
-import dev.hotpath.shadow.report.Verdict;
+import dev.hotpath.shadow.log.LogOptions;
+import dev.hotpath.shadow.log.ShadowLogFormat;
+import dev.hotpath.shadow.testing.LogContents;
 import dev.hotpath.shadow.testing.TestModels.LinearModel;
 
 /** The code of shadow-eval/README.md, kept compiling and running here. Keep both in sync. */
@@ -31,12 +23,10 @@ class ReadmeExampleTest {
     Path tmp;
 
     @Test
-    void readmeWiringReportAndReplayExamplesWork() {
+    void readmeWiringExampleWorks() {
         Model primaryModel = new LinearModel(-0.2f, 0.5f, 0.3f, 0.2f);
         Model candidateModel = new LinearModel(-0.25f, 0.55f, 0.25f, 0.25f);
-        Model nextCandidate = new LinearModel(-0.3f, 0.6f, 0.3f, 0.2f);
         Path logDir = tmp.resolve("shadow");
-        Path replayDir = tmp.resolve("replayed");
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             // --- README: wiring a shadow model in
             ShadowEvaluator shadow = ShadowEvaluator.builder(logDir)
@@ -49,8 +39,11 @@ class ReadmeExampleTest {
                             .build())
                     .sampleRate(0.25)                                // 25% of requests, same ones on every host
                     .featureCaptureRate(0.10)                        // 10% of those are kept for replay
-                    .fsyncPolicy(FsyncPolicy.periodic(Duration.ofSeconds(1)))
-                    .minFreeBytes(0)                                 // (test only: ignore the disk-space floor)
+                    .log(LogOptions.builder()
+                            .fsyncPolicy(FsyncPolicy.periodic(Duration.ofSeconds(1)))
+                            .retainMaxAge(Duration.ofDays(7))        // this host's segments older than a week go
+                            .minFreeBytes(0)                         // (test only: ignore the disk-space floor)
+                            .build())
                     .build();
             shadow.start();
             ShadowPublisher publisher = shadow.publisher();
@@ -73,38 +66,11 @@ class ReadmeExampleTest {
             shadow.close();
             // --- end
 
-            // --- README: producing a report (library API)
-            ShadowReport report = ShadowReport.builder()
-                    .addLog(logDir)
-                    .gates(ShadowGates.parse("spearman>=0.9, matched_flip_rate<0.02, coverage>=0.95"))
-                    .build();
-            report.writeText(System.out);
-            report.writeJson(tmp.resolve("shadow-report.json"));
-            report.writeHtml(tmp.resolve("shadow-report.html"));
-            boolean promotable = report.verdict() != Verdict.FAIL;
-            // --- end
-            assertTrue(promotable, report.recommendation());
-            assertTrue(Files.exists(tmp.resolve("shadow-report.html")));
-            assertEquals(5000, report.comparison(2).records(), 1000.0, "about 25% of 20,000");
-
-            // --- README: what `hotpath shadow report` runs
-            int exit = ShadowReportCommand.run(ShadowReportOptions.builder()
-                    .log(logDir)
-                    .json(tmp.resolve("report.json"))
-                    .html(tmp.resolve("report.html"))
-                    .build(), System.out, System.err);
-            // --- end
-            assertEquals(ShadowReportCommand.EXIT_OK, exit);
-
-            // --- README: replaying yesterday's traffic through a new candidate
-            ReplayResult replay = ShadowReplay.replay(logDir, nextCandidate, replayDir);
-            System.out.println(replay.summary());
-            // --- end
-            assertTrue(replay.replayed() > 200);
-            ByteArrayOutputStream text = new ByteArrayOutputStream();
-            ShadowReportCommand.run(ShadowReportOptions.builder().log(logDir).log(replayDir).build(),
-                    new PrintStream(text, true, StandardCharsets.UTF_8), System.err);
-            assertTrue(text.toString(StandardCharsets.UTF_8).contains("SHADOW candidate-"), text.toString());
+            LogContents log = LogContents.read(logDir);
+            assertTrue(log.summary.clean(), log.summary.describe());
+            assertEquals(5000, log.forShadow(2).size(), 1000.0, "about 25% of 20,000");
+            assertEquals(log.forShadow(2).size(), log.shadow(2, ShadowLogFormat.S_RECORDS_EMITTED));
+            assertEquals("fraud-v7", log.models.get(1).name());
         });
     }
 }

@@ -2,7 +2,6 @@ package dev.hotpath.shadow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.hotpath.shadow.log.FsyncPolicy;
+import dev.hotpath.shadow.log.LogOptions;
 import dev.hotpath.shadow.log.ShadowLogFormat;
 import dev.hotpath.shadow.log.ShadowLogReader;
 import dev.hotpath.shadow.testing.LogContents;
@@ -35,8 +35,9 @@ class ShadowEvaluatorTest {
         return Math.max(0f, Math.min(1f, s));
     }
 
-    static ShadowEvaluator.Builder base(Path dir) {
-        return ShadowEvaluator.builder(dir).hostTag("test").minFreeBytes(0).fsyncPolicy(FsyncPolicy.none())
+    static ShadowEvaluatorBuilder base(Path dir) {
+        return ShadowEvaluator.builder(dir)
+                .log(LogOptions.builder().hostTag("test").minFreeBytes(0).fsyncPolicy(FsyncPolicy.none()).build())
                 .summaryInterval(Duration.ZERO).closeTimeout(Duration.ofSeconds(10));
     }
 
@@ -156,23 +157,28 @@ class ShadowEvaluatorTest {
     }
 
     @Test
-    void shouldNameAPrimaryRegisteredAtRunTime() {
+    void shouldResolveAPrimaryByNameOnceAndNameItInTheLog() {
         ShadowEvaluator ev = base(dir).primaryModel(1, "fraud-v7", "1")
                 .addShadow(ShadowModelConfig.builder(2, "a", new LinearModel(0f, 1f)).build())
                 .build();
+        LinearModel v9 = new LinearModel(0.1f, 1f);
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             ev.start();
-            ev.registerPrimaryModel(5, "fraud-v9", "hot-swapped", "ab12");
-            assertEquals(5, ev.primaryModelId("fraud-v9", 0));
-            assertEquals(ShadowPublisher.ACCEPTED, ev.publisher().offer(1, new float[] {0.2f}, 1, 0.1f, 5, 0));
+            assertEquals(1, ev.resolvePrimary("fraud-v7", v9, 1), "a name registered at build keeps its id");
+            assertEquals(2, ev.resolvePrimary("a", v9, 2), "a promoted shadow keeps its id as the primary");
+            int id = ev.resolvePrimary("fraud-v9", v9, 3);
+            assertEquals(3, id, "a new name gets the smallest free id");
+            assertEquals(id, ev.resolvePrimary("fraud-v9", v9, 4), "and keeps it");
+            assertEquals(-1, ev.resolvePrimary("", v9, 5));
+            assertEquals(ShadowPublisher.ACCEPTED, ev.sink().offer(1, new float[] {0.2f}, 1, 0.1f, id, 0));
             ev.close();
         });
         LogContents log = LogContents.read(dir);
-        assertEquals("fraud-v9", log.models.get(5).name());
-        assertEquals("hot-swapped", log.models.get(5).version());
-        assertEquals(5, log.forShadow(2).get(0).primaryModelId());
-        assertThrows(dev.hotpath.scoring.ConfigurationException.class,
-                () -> ev.registerPrimaryModel(2, "other", "", ""), "id 2 belongs to a shadow");
+        assertEquals("fraud-v9", log.models.get(3).name());
+        assertEquals("v3", log.models.get(3).version(), "the scorer's model version when it was registered");
+        assertEquals(ShadowLogFormat.ROLE_PRIMARY, log.models.get(3).role());
+        assertEquals("1", log.models.get(1).version(), "a known name is not registered again");
+        assertEquals(3, log.forShadow(2).get(0).primaryModelId());
     }
 
     @Test

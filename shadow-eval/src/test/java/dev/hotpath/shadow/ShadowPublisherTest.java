@@ -22,7 +22,7 @@ class ShadowPublisherTest {
     @TempDir
     Path dir;
 
-    private ShadowEvaluator.Builder builder(Path d) {
+    private ShadowEvaluatorBuilder builder(Path d) {
         return ShadowEvaluatorTest.base(d)
                 .addShadow(ShadowModelConfig.builder(2, "cand", new LinearModel(0f, 1f, 1f, 1f, 1f)).build());
     }

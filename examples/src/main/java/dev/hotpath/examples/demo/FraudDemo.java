@@ -1,7 +1,11 @@
 package dev.hotpath.examples.demo;
 
 import dev.hotpath.cache.FeatureReader;
+import dev.hotpath.examples.MetricsEndpoint;
 import dev.hotpath.formats.ModelLoader;
+import dev.hotpath.micrometer.FeatureReaderMeterBinder;
+import dev.hotpath.micrometer.ScorerMeterBinder;
+import dev.hotpath.micrometer.ShadowEvaluatorMeterBinder;
 import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.scorer.EntityKey;
 import dev.hotpath.scoring.scorer.FeatureStatus;
@@ -18,6 +22,8 @@ import dev.hotpath.shadow.ShadowModelStats;
 import dev.hotpath.shadow.ShadowStats;
 import dev.hotpath.shadow.report.ShadowGates;
 import dev.hotpath.shadow.report.ShadowReport;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,6 +63,8 @@ public final class FraudDemo {
             "  --rate TPS        arrival rate of the realistic phase, transactions/s over all threads (default 20000)",
             "  --out DIR         working directory for models, feature views, logs, report (default target/demo)",
             "  --seed S          random seed; the same seed gives the same data everywhere (default 42)",
+            "  --metrics-port P  serve /metrics (Prometheus) and /ready on 127.0.0.1:P while the service runs",
+            "                    (default 0: any free port; the URL is printed)",
             "  -h, --help        show this help");
 
     private final PrintStream out;
@@ -66,6 +74,7 @@ public final class FraudDemo {
     private double rate = 20_000;
     private Path dir = Path.of("target", "demo");
     private long seed = 42;
+    private int metricsPort;
     private long started;
 
     private FraudDemo(PrintStream out) {
@@ -131,6 +140,12 @@ public final class FraudDemo {
                         break;
                     case "--seed":
                         seed = Long.parseLong(v);
+                        break;
+                    case "--metrics-port":
+                        metricsPort = Integer.parseInt(v);
+                        if (metricsPort < 0 || metricsPort > 65_535) {
+                            throw new IllegalArgumentException("--metrics-port must be 0..65535");
+                        }
                         break;
                     default:
                         throw new IllegalArgumentException("unknown option " + a);
@@ -239,19 +254,32 @@ public final class FraudDemo {
             shadows.start();
             Scorer.Builder b = Scorer.builder()
                     .primary("primary", primaryModel)
-                    .featureSource(cards.asFeatureSource())
-                    .featureSource(merchants.asFeatureSource())
-                    .shadow(shadows.sink())
+                    .featureSource(cards)
+                    .featureSource(merchants)
+                    .shadow(shadows)
                     .fallbackScore(0f)
+                    .stageTimingEvery(1) // the latency table shows each phase's p99.9 and max: time every request
                     .parityGate(GoldenRows.expectOutputs(DemoData.FEATURES, goldenRows, goldenChallenger, 1e-6f));
             for (String f : FeatureAggregates.REQUEST_FEATURES) {
                 b.requestField(f);
             }
             Scorer scorer = b.build();
-            step("scoring " + live + " live transactions on " + threads + " threads: first half at "
-                    + (int) rate + " tx/s, second half at full speed; the challenger is promoted half-way");
-            int code = runService(scorer, stream, request, shadows);
-            shadows.close();
+            // What the service's operators see while it runs: Micrometer meters in Prometheus format, readiness.
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new ScorerMeterBinder(scorer, "fraud").bindTo(registry);
+            new FeatureReaderMeterBinder(cards).bindTo(registry);
+            new FeatureReaderMeterBinder(merchants).bindTo(registry);
+            new ShadowEvaluatorMeterBinder(shadows, "shadows").bindTo(registry);
+            int code;
+            try (MetricsEndpoint endpoint = MetricsEndpoint.start(metricsPort, registry, scorer)) {
+                out.println("         metrics (Prometheus): " + endpoint.metricsUri() + "   readiness: "
+                        + endpoint.readyUri());
+                out.println("         " + scorer.health().toString().replace("\n", "\n         "));
+                step("scoring " + live + " live transactions on " + threads + " threads: first half at "
+                        + (int) rate + " tx/s, second half at full speed; the challenger is promoted half-way");
+                code = runService(scorer, stream, request, shadows);
+                shadows.close();
+            }
 
             // 5. The shadow report, with labels joined.
             step("shadow report (labels joined)");
@@ -294,7 +322,7 @@ public final class FraudDemo {
         int half = live / 2;
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long[] gcBefore = gcCounts();
-        scorer.metrics(); // start a fresh interval
+        MetricsSnapshot atStart = scorer.metrics();
         List<Thread> workers = new ArrayList<>();
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
@@ -346,13 +374,15 @@ public final class FraudDemo {
             Thread.sleep(5);
         }
         long halfTime = System.nanoTime();
-        MetricsSnapshot realistic = scorer.metrics();
+        MetricsSnapshot atHalf = scorer.metrics();
+        MetricsSnapshot realistic = atHalf.since(atStart);
         SwapReport swap = scorer.promoteShadow("challenger");
         for (Thread w : workers) {
             w.join();
         }
         long end = System.nanoTime();
-        MetricsSnapshot fullSpeed = scorer.metrics();
+        MetricsSnapshot atEnd = scorer.metrics();
+        MetricsSnapshot fullSpeed = atEnd.since(atHalf);
         long[] gcAfter = gcCounts();
 
         out.println();
@@ -371,10 +401,10 @@ public final class FraudDemo {
         out.printf(Locale.ROOT, "Garbage: %d GC cycles during scoring; scoring threads allocated %,d bytes in all"
                 + " (%.3f B/request, incl. warm-up)%n", gcAfter[0] - gcBefore[0], bytes, (double) bytes / scored);
         out.println("Feature views (all requests):");
-        for (int v = 0; v < fullSpeed.viewNames().size(); v++) {
-            StringBuilder sb = new StringBuilder("  " + fullSpeed.viewNames().get(v) + ":");
+        for (int v = 0; v < atEnd.viewNames().size(); v++) {
+            StringBuilder sb = new StringBuilder("  " + atEnd.viewNames().get(v) + ":");
             for (FeatureStatus s : FeatureStatus.values()) {
-                long c = fullSpeed.statusCount(v, s);
+                long c = atEnd.statusCount(v, s);
                 if (c > 0) {
                     sb.append(' ').append(s).append('=').append(c);
                 }

@@ -144,11 +144,11 @@ class EndToEndScorerTest {
 
     private static Scorer.Builder scorer(ShadowEvaluator shadow) {
         Scorer.Builder b = Scorer.builder().primary("primary", primary)
-                .featureSource(cards.asFeatureSource()).featureSource(merchants.asFeatureSource());
+                .featureSource(cards).featureSource(merchants);
         for (String f : REQUEST) {
             b.requestField(f);
         }
-        return shadow == null ? b : b.shadow(shadow.sink());
+        return shadow == null ? b : b.shadow(shadow);
     }
 
     @Test

@@ -67,17 +67,18 @@ public final class BenchData {
      * @return its files
      */
     public static ModelFiles model(ModelSpec spec) {
-        Path d = dir().resolve(cacheKey(spec));
-        Path json = d.resolve("model.json");
-        Path onnx = d.resolve("model.onnx");
+        ModelFiles files = files(spec);
+        Path json = files.xgboostJson();
+        Path onnx = files.onnx();
         if (Files.exists(json) && Files.exists(onnx)) {
-            return new ModelFiles(json, onnx);
+            return files;
         }
+        Path d = json.getParent();
         try {
             Files.createDirectories(d);
             try (FileChannel ch = FileChannel.open(d.resolve(".lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
-                 FileLock lock = ch.lock()) {
+                 FileLock lock = lock(ch, spec, d)) {
                 if (!lock.isValid()) {
                     throw new IOException("lost the lock on " + d);
                 }
@@ -93,7 +94,32 @@ public final class BenchData {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot generate the " + spec.id() + " benchmark model in " + d, e);
         }
-        return new ModelFiles(json, onnx);
+        return files;
+    }
+
+    /** Takes the cache directory's lock, saying so when another process holds it (it is generating the model). */
+    private static FileLock lock(FileChannel ch, ModelSpec spec, Path d) throws IOException {
+        FileLock lock = ch.tryLock();
+        if (lock != null) {
+            return lock;
+        }
+        System.err.println("[hotpath-jmh] waiting for another process to finish generating " + spec.id() + " in "
+                + d);
+        return ch.lock();
+    }
+
+    /**
+     * @param spec the model
+     * @return where its files are cached, whether or not they exist yet
+     */
+    static ModelFiles files(ModelSpec spec) {
+        Path d = dir().resolve(cacheKey(spec));
+        return new ModelFiles(d.resolve("model.json"), d.resolve("model.onnx"));
+    }
+
+    /** @return where the MLP benchmark model is cached, whether or not it exists yet */
+    static Path mlpFile() {
+        return dir().resolve("mlp-200x64x1-v" + VERSION).resolve("model.onnx");
     }
 
     /**
@@ -102,8 +128,8 @@ public final class BenchData {
      * @return the {@code .onnx} file
      */
     public static Path mlp() {
-        Path d = dir().resolve("mlp-200x64x1-v" + VERSION);
-        Path onnx = d.resolve("model.onnx");
+        Path onnx = mlpFile();
+        Path d = onnx.getParent();
         if (Files.exists(onnx)) {
             return onnx;
         }
@@ -158,9 +184,61 @@ public final class BenchData {
     }
 
     private static void train(ModelSpec spec, Path json) throws IOException {
-        long start = System.nanoTime();
+        Path tmp = json.resolveSibling("model.tmp.json");
+        try {
+            Booster booster = train(spec,
+                    new TrainingProgress(spec, System.err, TrainingProgress.DEFAULT_INTERVAL_NANOS));
+            try {
+                booster.saveModel(tmp.toString());
+            } finally {
+                booster.dispose();
+            }
+        } catch (XGBoostError e) {
+            throw new IOException("XGBoost4J training failed for " + spec.id() + ": " + e.getMessage(), e);
+        }
+        Files.move(tmp, json, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        System.err.println("[hotpath-jmh] saved " + spec.id() + " -> " + json);
+    }
+
+    /**
+     * Trains a model one boosting round at a time, so that progress can be reported: {@code XGBoost.train} with
+     * zero rounds only creates and configures the booster, and each {@link Booster#update(DMatrix, int)} adds one
+     * tree, exactly the loop {@code XGBoost.train} runs itself (no watches, no custom objective), so the trees are
+     * the same as from one {@code XGBoost.train(…, trees, …)} call (see {@code BenchDataTest}).
+     *
+     * @param spec the model
+     * @param progress told after every tree
+     * @return the trained booster; the caller disposes it
+     * @throws XGBoostError if XGBoost4J fails
+     */
+    static Booster train(ModelSpec spec, TrainingProgress progress) throws XGBoostError {
         SyntheticFraudData.Dataset data = SyntheticFraudData.generate(spec.trainingRows(), spec.features(),
                 TRAIN_SEED);
+        DMatrix train = new DMatrix(data.rows(), data.numRows(), data.numFeatures(), Float.NaN);
+        try {
+            train.setLabel(data.labels());
+            progress.start();
+            Booster booster = XGBoost.train(train, trainingParams(spec), 0, new HashMap<>(), null, null);
+            try {
+                for (int round = 0; round < spec.trees(); round++) {
+                    booster.update(train, round);
+                    progress.treeDone(round + 1);
+                }
+            } catch (XGBoostError | RuntimeException e) {
+                booster.dispose();
+                throw e;
+            }
+            return booster;
+        } finally {
+            train.dispose();
+        }
+    }
+
+    /**
+     * @param spec the model
+     * @return the XGBoost parameters the benchmark models are trained with
+     */
+    static Map<String, Object> trainingParams(ModelSpec spec) {
         Map<String, Object> params = new HashMap<>();
         params.put("objective", "binary:logistic");
         params.put("max_depth", spec.depth());
@@ -172,27 +250,7 @@ public final class BenchData {
         params.put("tree_method", "hist");
         params.put("seed", 7);
         params.put("nthread", 2);
-        Path tmp = json.resolveSibling("model.tmp.json");
-        try {
-            DMatrix train = new DMatrix(data.rows(), data.numRows(), data.numFeatures(), Float.NaN);
-            try {
-                train.setLabel(data.labels());
-                Booster booster = XGBoost.train(train, params, spec.trees(), new HashMap<>(), null, null);
-                try {
-                    booster.saveModel(tmp.toString());
-                } finally {
-                    booster.dispose();
-                }
-            } finally {
-                train.dispose();
-            }
-        } catch (XGBoostError e) {
-            throw new IOException("XGBoost4J training failed for " + spec.id() + ": " + e.getMessage(), e);
-        }
-        Files.move(tmp, json, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        System.err.printf("[hotpath-jmh] trained %s (%d trees, depth %d, %d features, %d rows) in %.1f s -> %s%n",
-                spec.id(), spec.trees(), spec.depth(), spec.features(), spec.trainingRows(),
-                (System.nanoTime() - start) / 1e9, json);
+        return params;
     }
 
     /**

@@ -49,13 +49,26 @@ public record XgboostJsonTrees(List<Tree> trees, float baseScore, int numFeature
      * @throws IOException if the file cannot be read or is not a supported XGBoost JSON model
      */
     public static XgboostJsonTrees read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file);
-             JsonParser p = new JsonFactory().createParser(in)) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString());
+        }
+    }
+
+    /**
+     * Reads the trees of an XGBoost JSON model from a stream.
+     *
+     * @param in the JSON; closed when read
+     * @param source a name for error messages
+     * @return the trees
+     * @throws IOException if the stream cannot be read or is not a supported XGBoost JSON model
+     */
+    public static XgboostJsonTrees read(InputStream in, String source) throws IOException {
+        try (JsonParser p = new JsonFactory().createParser(in)) {
             State s = new State();
-            expect(p.nextToken(), JsonToken.START_OBJECT, file);
+            expect(p.nextToken(), JsonToken.START_OBJECT, source);
             walkObject(p, "", s);
             if (s.trees.isEmpty() || s.numFeatures <= 0 || s.objective == null || Float.isNaN(s.baseScore)) {
-                throw new IOException(file + ": not an XGBoost JSON gbtree model (trees=" + s.trees.size()
+                throw new IOException(source + ": not an XGBoost JSON gbtree model (trees=" + s.trees.size()
                         + ", num_feature=" + s.numFeatures + ", objective=" + s.objective + ")");
             }
             return new XgboostJsonTrees(List.copyOf(s.trees), s.baseScore, s.numFeatures, s.objective);
@@ -163,9 +176,9 @@ public record XgboostJsonTrees(List<Tree> trees, float baseScore, int numFeature
         return java.util.Arrays.copyOf(buf, n);
     }
 
-    private static void expect(JsonToken actual, JsonToken expected, Path file) throws IOException {
+    private static void expect(JsonToken actual, JsonToken expected, String source) throws IOException {
         if (actual != expected) {
-            throw new IOException(file + ": expected " + expected + ", found " + actual);
+            throw new IOException(source + ": expected " + expected + ", found " + actual);
         }
     }
 }

@@ -91,6 +91,16 @@ public record JmhResult(String benchmark, String mode, Map<String, String> param
         return v == null ? 0.0 : v;
     }
 
+    /**
+     * A figure whose error (the half-width of JMH's 99.9 % confidence interval) exceeds the figure itself says
+     * nothing reliable: its interval includes zero and anything up to twice the score.
+     *
+     * @return whether the error exceeds the score; {@code false} when JMH gave no error (a single iteration)
+     */
+    public boolean noise() {
+        return !Double.isNaN(scoreError) && scoreError > Math.abs(score);
+    }
+
     /** @return whether {@code -prof gc} ran for this benchmark */
     public boolean gcProfiled() {
         return secondary.containsKey(ALLOC_RATE) || secondary.containsKey(ALLOC_NORM);

@@ -102,6 +102,18 @@ class AllocationGateTest {
     }
 
     @Test
+    void shouldGateZeroAllocationBenchmarksInheritedByNestedClasses() throws Exception {
+        // JMH names them dev.hotpath.bench.ScorerThroughputBenchmark.TwoThreads.<method> (binary name ...$TwoThreads).
+        BenchmarkRoles real = BenchmarkRoles.fromAnnotations();
+        List<JmhResult> r = parse(CONTROL,
+                entry("ScorerThroughputBenchmark.TwoThreads.scorerRequestFields", "", "avgt", 1, "us/op", 16.0, true));
+        assertTrue(real.zeroAllocation(r.get(1)));
+        assertEquals("bareModel", real.comparedTo(r.get(1)));
+        AllocationGate.Verdict v = AllocationGate.check(r, real);
+        assertFalse(v.passed(), "16 B/op on a @ZeroAllocation method must fail the gate");
+    }
+
+    @Test
     void shouldReadRolesFromTheRealBenchmarkAnnotations() throws Exception {
         BenchmarkRoles real = BenchmarkRoles.fromAnnotations();
         List<JmhResult> r = parse(CONTROL,

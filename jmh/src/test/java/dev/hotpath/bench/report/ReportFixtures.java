@@ -54,6 +54,12 @@ final class ReportFixtures {
                 "\"scoreError\" : 0.5, \"scoreUnit\" : \"B/op\", \"rawData\" : [[" + raw + "]]}");
     }
 
+    /** The entry with another primary error; {@code NaN} as JMH writes it (a string) for a single iteration. */
+    static String withError(String entry, double error) {
+        return entry.replaceFirst("\"scoreError\" : 0\\.25,",
+                "\"scoreError\" : " + (Double.isNaN(error) ? "\"NaN\"" : Double.toString(error)) + ",");
+    }
+
     static List<JmhResult> parse(String... entries) throws IOException {
         String json = "[" + String.join(",", entries) + "]";
         return JmhResult.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "test.json");
@@ -75,6 +81,11 @@ final class ReportFixtures {
             @Override
             public String comparedTo(JmhResult r) {
                 return r.method().startsWith("hotpath") ? null : comparedTo;
+            }
+
+            @Override
+            public int operationsPerCall(JmhResult r) {
+                return r.method().endsWith("Batch64") ? 64 : 1;
             }
         };
     }

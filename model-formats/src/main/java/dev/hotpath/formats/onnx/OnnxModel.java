@@ -7,6 +7,7 @@ import dev.hotpath.scoring.FeatureType;
 import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.ModelClosedException;
 import dev.hotpath.scoring.ModelInfo;
+import dev.hotpath.scoring.concurrent.InFlightGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An ONNX model scored by ONNX Runtime, behind Hotpath's {@link Model} API. Created by {@link OnnxReader}.
@@ -50,8 +50,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class OnnxModel implements Model {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
-    /** The sign bit of {@link #gate}: set once the model is closed. The low bits count calls in flight. */
-    private static final int CLOSED = Integer.MIN_VALUE;
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -70,7 +68,8 @@ public final class OnnxModel implements Model {
     private final int numFeatures;
     private final int numOutputs;
 
-    private final AtomicInteger gate = new AtomicInteger();
+    /** Scoring calls inside ONNX Runtime; closing it makes the last call out release the native session. */
+    private final InFlightGuard gate = new InFlightGuard();
     private final Object lifecycleLock = new Object();
     /** Every per-thread context created, so they can be released with the session. Guarded by lifecycleLock. */
     private final List<OnnxScoringContext> contexts = new ArrayList<>();
@@ -213,7 +212,7 @@ public final class OnnxModel implements Model {
 
     /** @return whether {@link #close()} has been called */
     public boolean isClosed() {
-        return gate.get() < 0;
+        return gate.isClosed();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -312,19 +311,16 @@ public final class OnnxModel implements Model {
     // Lifecycle
     // ---------------------------------------------------------------------------------------------------------
 
-    /** Registers a call in flight, or throws if closed. A single atomic add on the hot path. */
+    /** Registers a call in flight, or throws if closed. One atomic add on the calling thread's stripe. */
     private void enter() {
-        if (gate.getAndIncrement() < 0) {
-            exit();
+        if (!gate.tryEnter()) {
             throw closed();
         }
     }
 
     /** Ends a call; the last one out after {@link #close()} releases the native resources. */
     private void exit() {
-        if (gate.decrementAndGet() == CLOSED) {
-            releaseNativeResources();
-        }
+        gate.exit();
     }
 
     /**
@@ -335,18 +331,8 @@ public final class OnnxModel implements Model {
      */
     @Override
     public void close() {
-        int before;
-        do {
-            before = gate.get();
-            if (before < 0) {
-                break;
-            }
-        } while (!gate.compareAndSet(before, before | CLOSED));
-        if (before >= 0) {
-            callsInFlightAtClose = before;
-        }
-        if (before == 0) {
-            releaseNativeResources();
+        if (gate.close(this::releaseNativeResources)) {
+            callsInFlightAtClose = (int) gate.inFlight();
         }
         localContext.remove();
         awaitRelease();
@@ -359,7 +345,7 @@ public final class OnnxModel implements Model {
                 long remainingMs = (deadline - System.nanoTime()) / 1_000_000L;
                 if (remainingMs <= 0) {
                     LOG.warn("closing ONNX model {}: {} call(s) still running after {}; their session will be "
-                            + "released when they finish", info.source(), gate.get() & ~CLOSED, closeTimeout);
+                            + "released when they finish", info.source(), gate.inFlight(), closeTimeout);
                     return;
                 }
                 try {
@@ -427,7 +413,7 @@ public final class OnnxModel implements Model {
 
     /** @return how many scoring calls are inside the model right now (for tests and diagnostics) */
     int callsInFlight() {
-        return gate.get() & ~CLOSED;
+        return (int) gate.inFlight();
     }
 
     /** @return how many calls were in flight when {@link #close()} took effect, or -1 if not closed */

@@ -45,4 +45,15 @@ public interface FeatureSource {
      * @param offset first index to write
      */
     void fillDefaults(float[] dst, int offset);
+
+    /**
+     * Reports whether the view serves data and how fresh it is, for {@link Scorer#health()}. Cold: called by health
+     * checks, never on the request path; may allocate, must not block for long. The default says "serving,
+     * freshness unknown", which is ready unless the scorer was given freshness bounds for this view.
+     *
+     * @return the view's state now
+     */
+    default ViewHealth health() {
+        return ViewHealth.unknownFreshness(name());
+    }
 }

@@ -87,6 +87,11 @@ public final class GoldenRows {
         return copy;
     }
 
+    /** @return whether the rows carry expected outputs (else candidates are compared with the serving model) */
+    boolean hasExpectedOutputs() {
+        return expected != null;
+    }
+
     /** @return number of rows */
     public int size() {
         return rows.length;

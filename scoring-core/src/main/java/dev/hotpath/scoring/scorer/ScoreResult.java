@@ -4,8 +4,11 @@ import java.util.Arrays;
 
 /**
  * What {@link Scorer#score(ScoreRequest, ScoreResult)} produced for one request: the primary model's outputs, which
- * model version produced them, each feature view's status, reason flags and per-stage timings. A reusable
- * flyweight: create one per thread with {@link Scorer#newResult()}.
+ * model version produced them, each feature view's status, reason flags and, when the request was timed, per-stage
+ * timings. A reusable flyweight: create one per thread with {@link Scorer#newResult()}.
+ *
+ * <p><b>Timings</b> are measured on one request in {@link Scorer.Builder#stageTimingEvery(int) n} (random; every
+ * request with {@code n = 1}) and are {@code -1} on the others ({@link #timed()} says which).
  *
  * <p><b>Not thread-safe:</b> confine each instance to one thread. <b>Allocation:</b> none.
  */
@@ -98,22 +101,27 @@ public final class ScoreResult {
         return (flags & flag) != 0;
     }
 
-    /** @return nanoseconds spent reading feature views */
+    /** @return whether this request was timed; when not, every {@code *Nanos()} is {@code -1} */
+    public boolean timed() {
+        return totalNanos >= 0;
+    }
+
+    /** @return nanoseconds spent reading feature views (0 without views), or -1 when the request was not timed */
     public long featureNanos() {
         return featureNanos;
     }
 
-    /** @return nanoseconds spent in the primary model */
+    /** @return nanoseconds spent in the primary model, or -1 when the request was not timed */
     public long modelNanos() {
         return modelNanos;
     }
 
-    /** @return nanoseconds spent offering to the shadow sink */
+    /** @return nanoseconds spent offering to the shadow sink (0 without one), or -1 when not timed */
     public long shadowNanos() {
         return shadowNanos;
     }
 
-    /** @return nanoseconds for the whole {@code score} call */
+    /** @return nanoseconds for the whole {@code score} call, or -1 when the request was not timed */
     public long totalNanos() {
         return totalNanos;
     }

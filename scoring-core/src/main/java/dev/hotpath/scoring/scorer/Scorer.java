@@ -2,15 +2,17 @@ package dev.hotpath.scoring.scorer;
 
 import dev.hotpath.scoring.ConfigurationException;
 import dev.hotpath.scoring.Model;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,13 @@ import org.slf4j.LoggerFactory;
  *       views' defaults (with a status and flag); a model that cannot score yields the fallback score with
  *       {@link ScoreResult#FALLBACK}. Problems are logged through SLF4J at most once per interval.</li>
  *   <li><b>Hot swap:</b> {@link #swapPrimary} binds and gate-checks the candidate first; requests in flight finish
- *       on the old model, which is closed once they have drained.</li>
+ *       on the old model, which is closed once they have drained. After {@link #close()}, {@link #score} answers
+ *       with the fallback score and {@link ScoreResult#FALLBACK}.</li>
+ *   <li><b>Scaling:</b> {@link #score} writes no memory that every request thread writes: the in-flight guard of the
+ *       serving model and the metrics are striped by thread (see {@code ScorerMetrics}), so throughput grows with
+ *       the cores serving requests. Counters see every request; stage latencies are taken on a random one request
+ *       in {@link Builder#stageTimingEvery(int) n} (16 by default), since reading the clock costs as much as the
+ *       rest of the scorer's own work.</li>
  * </ul>
  */
 public final class Scorer implements AutoCloseable {
@@ -56,25 +64,48 @@ public final class Scorer implements AutoCloseable {
 
     private final Layout layout;
     private final ShadowSink shadow;
+    private final ShadowControl shadowControl;
     private final float fallbackScore;
     private final GoldenRows goldenRows;
     private final LongSupplier clock;
     private final long drainTimeoutNanos;
     private final ScorerMetrics metrics;
+    /** A request is timed when 32 random bits fall below this: (2^32 / stageTimingEvery). */
+    private final long timingThreshold;
     private final RateLimitedLog problemLog;
     private volatile ModelSlot current;
     private volatile boolean closed;
+    /** Per view: readiness bounds in milliseconds (-1 = not checked) and the attached feed (or null). */
+    private final long[] maxHeartbeatAgeMillis;
+    private final long[] maxWatermarkLagMillis;
+    private final FeatureFeed[] feeds;
 
     private Scorer(Builder b, Layout layout, ModelSlot first) {
         this.layout = layout;
-        this.shadow = b.shadow;
+        this.shadow = b.shadow == null ? null : b.shadow.sink();
+        this.shadowControl = b.shadow;
         this.fallbackScore = b.fallbackScore;
         this.goldenRows = b.goldenRows;
         this.clock = b.clock;
         this.drainTimeoutNanos = b.drainTimeoutNanos;
-        this.metrics = new ScorerMetrics(layout.viewNames());
+        this.metrics = new ScorerMetrics(layout.viewNames(), b.shadow != null);
+        this.timingThreshold = (1L << 32) / b.stageTimingEvery;
         this.problemLog = new RateLimitedLog(LOG, b.logIntervalNanos);
         this.current = first;
+        int n = layout.views.length;
+        this.maxHeartbeatAgeMillis = new long[n];
+        this.maxWatermarkLagMillis = new long[n];
+        this.feeds = new FeatureFeed[n];
+        for (int v = 0; v < n; v++) {
+            String name = layout.views[v].name();
+            maxHeartbeatAgeMillis[v] = b.maxHeartbeatAgeMillis.getOrDefault(name, -1L);
+            maxWatermarkLagMillis[v] = b.maxWatermarkLagMillis.getOrDefault(name, -1L);
+            for (FeatureFeed f : b.feeds) {
+                if (f.viewName().equals(name)) {
+                    feeds[v] = f;
+                }
+            }
+        }
     }
 
     /** @return a new builder */
@@ -147,14 +178,17 @@ public final class Scorer implements AutoCloseable {
         if (request.scorer != this) {
             throw foreignRequest();
         }
-        long t0 = clock.getAsLong();
+        // A clock read costs about as much as the rest of the scorer's own work, so only a random sample of
+        // requests is timed (one in stageTimingEvery); the counters below see every request.
+        boolean timed = (ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL) < timingThreshold;
+        long t0 = timed ? clock.getAsLong() : 0;
         int flags = 0;
         float[] ws = request.workspace;
         FeatureSource[] views = layout.views;
+        FeatureStatus[] statuses = result.statuses;
         for (int v = 0; v < views.length; v++) {
-            FeatureStatus status = readView(views[v], request.entityIds[v], ws, layout.viewOffset[v], t0);
-            result.statuses[v] = status;
-            metrics.status(v, status);
+            FeatureStatus status = readView(views[v], request.entityIds[v], ws, layout.viewOffset[v]);
+            statuses[v] = status;
             if (status != FeatureStatus.PRESENT) {
                 flags |= ScoreResult.DEFAULTS_USED;
                 if (status == FeatureStatus.STALE) {
@@ -164,10 +198,12 @@ public final class Scorer implements AutoCloseable {
                 }
             }
         }
-        long t1 = clock.getAsLong();
+        long t1 = timed && views.length > 0 ? clock.getAsLong() : t0;
         long t2;
-        long t3;
         ModelSlot slot = acquire();
+        if (slot == null) {
+            return closedResult(result, flags, timed, t0, t1);
+        }
         try {
             float[] row = request.row;
             if (row.length < slot.numFeatures) {
@@ -178,34 +214,37 @@ public final class Scorer implements AutoCloseable {
                 row[i] = ws[binding[i]];
             }
             result.ensureOutputs(slot.numOutputs);
-            boolean ok = scorePrimary(slot, row, result, t1);
+            boolean ok = scorePrimary(slot, row, result);
             if (!ok) {
                 flags |= ScoreResult.FALLBACK;
             }
-            t2 = clock.getAsLong();
-            if (shadow != null) {
-                boolean accepted = ok && offerShadow(request.requestId, row, slot, result.score, t2, t2 - t1);
-                metrics.shadow(accepted);
-                if (!accepted) {
-                    flags |= ScoreResult.SHADOW_NOT_ACCEPTED;
-                }
+            t2 = timed ? clock.getAsLong() : 0;
+            // Untimed requests tell the shadow sink 0 ("not measured"): its reports skip those.
+            if (shadow != null && !(ok && offerShadow(request.requestId, row, slot, result.score,
+                    timed ? t2 - t1 : 0))) {
+                flags |= ScoreResult.SHADOW_NOT_ACCEPTED;
             }
             result.modelId = slot.id;
             result.modelVersion = slot.version;
         } finally {
-            slot.inFlight.decrementAndGet();
+            slot.inFlight.exit();
         }
-        t3 = clock.getAsLong();
         result.flags = flags;
-        result.featureNanos = t1 - t0;
-        result.modelNanos = t2 - t1;
-        result.shadowNanos = t3 - t2;
-        result.totalNanos = t3 - t0;
-        metrics.record(t1 - t0, t2 - t1, t3 - t2, t3 - t0, shadow != null);
+        if (timed) {
+            long t3 = shadow != null ? clock.getAsLong() : t2;
+            result.featureNanos = t1 - t0;
+            result.modelNanos = t2 - t1;
+            result.shadowNanos = t3 - t2;
+            result.totalNanos = t3 - t0;
+        } else {
+            result.featureNanos = result.modelNanos = result.shadowNanos = result.totalNanos = -1;
+        }
+        metrics.record(statuses, flags, result.featureNanos, result.modelNanos, result.shadowNanos,
+                result.totalNanos);
         return result.score;
     }
 
-    private FeatureStatus readView(FeatureSource view, CharSequence id, float[] ws, int offset, long now) {
+    private FeatureStatus readView(FeatureSource view, CharSequence id, float[] ws, int offset) {
         try {
             if (id == null) {
                 view.fillDefaults(ws, offset);
@@ -214,7 +253,7 @@ public final class Scorer implements AutoCloseable {
             return view.read(id, ws, offset);
         } catch (RuntimeException e) {
             // A source broke its contract; keep the request alive with defaults.
-            problemLog.warn(now, "feature view '" + view.name() + "' threw; using defaults", e);
+            problemLog.warn(clock.getAsLong(), "feature view '" + view.name() + "' threw; using defaults", e);
             try {
                 view.fillDefaults(ws, offset);
             } catch (RuntimeException ignored) {
@@ -224,7 +263,7 @@ public final class Scorer implements AutoCloseable {
         }
     }
 
-    private boolean scorePrimary(ModelSlot slot, float[] row, ScoreResult result, long now) {
+    private boolean scorePrimary(ModelSlot slot, float[] row, ScoreResult result) {
         try {
             if (slot.numOutputs == 1) {
                 result.outputs[0] = slot.model.score(row);
@@ -234,34 +273,52 @@ public final class Scorer implements AutoCloseable {
             result.score = result.outputs[0];
             return true;
         } catch (RuntimeException e) {
-            metrics.fallback();
             result.score = fallbackScore;
-            problemLog.warn(now, "primary model '" + slot.id + "' failed to score; answered with the fallback score "
-                    + fallbackScore, e);
+            problemLog.warn(clock.getAsLong(), "primary model '" + slot.id + "' failed to score; answered with the"
+                    + " fallback score " + fallbackScore, e);
             return false;
         }
     }
 
-    private boolean offerShadow(long requestId, float[] row, ModelSlot slot, float score, long now,
-                                long modelNanos) {
+    private boolean offerShadow(long requestId, float[] row, ModelSlot slot, float score, long modelNanos) {
         try {
-            return shadow.offer(requestId, row, slot.numFeatures, score, slot.id, slot.version,
-                    (int) Math.min(modelNanos, Integer.MAX_VALUE));
+            return shadow.offer(requestId, row, slot.numFeatures, score, slot.shadowId,
+                    (int) Math.min(modelNanos, Integer.MAX_VALUE)) == ShadowSink.ACCEPTED;
         } catch (RuntimeException e) {
-            problemLog.warn(now, "shadow sink threw on offer; request not shadowed", e);
+            problemLog.warn(clock.getAsLong(), "shadow sink threw on offer; request not shadowed", e);
             return false;
         }
     }
 
+    /** @return the serving slot, entered; {@code null} once the scorer is closed */
     private ModelSlot acquire() {
-        while (true) {
-            ModelSlot s = current;
-            s.inFlight.incrementAndGet();
-            if (s == current) {
-                return s;
+        ModelSlot s = current;
+        while (!s.inFlight.tryEnter()) {
+            // A swap publishes the replacement before it closes the old guard, so a closed guard on the slot that is
+            // still current means the scorer itself was closed.
+            ModelSlot next = current;
+            if (next == s) {
+                return null;
             }
-            s.inFlight.decrementAndGet();
+            s = next;
         }
+        return s;
+    }
+
+    /** A request after {@link #close()}: the fallback score, flagged, without touching the closed model. */
+    private float closedResult(ScoreResult result, int flags, boolean timed, long t0, long t1) {
+        problemLog.warn(clock.getAsLong(), "scorer is closed; answered with the fallback score", null);
+        result.score = fallbackScore;
+        result.ensureOutputs(1);
+        result.outputs[0] = fallbackScore;
+        result.flags = flags | ScoreResult.FALLBACK | (shadow != null ? ScoreResult.SHADOW_NOT_ACCEPTED : 0);
+        result.featureNanos = timed ? t1 - t0 : -1;
+        result.modelNanos = timed ? 0 : -1;
+        result.shadowNanos = timed ? 0 : -1;
+        result.totalNanos = timed ? t1 - t0 : -1;
+        metrics.record(result.statuses, result.flags, result.featureNanos, result.modelNanos, result.shadowNanos,
+                result.totalNanos);
+        return fallbackScore;
     }
 
     private IllegalArgumentException foreignRequest() {
@@ -283,26 +340,27 @@ public final class Scorer implements AutoCloseable {
     }
 
     /**
-     * Promotes a shadow model to primary in one call: the shadow (by id, from the configured {@link ShadowSink}) must
-     * bind and pass the parity gate; it then serves, and the previous primary becomes a shadow under its own id.
+     * Promotes a shadow model to primary in one call: the shadow (by name, from the configured
+     * {@link ShadowControl}) must bind and pass the parity gate; it then serves, and the previous primary becomes a
+     * shadow under its own id.
      *
      * @param shadowId the shadow to promote
      * @return what happened
      * @throws SwapRefusedException if the shadow does not exist, does not bind or fails the parity gate
      */
     public SwapReport promoteShadow(String shadowId) {
-        if (shadow == null) {
-            throw new SwapRefusedException("no shadow sink is configured, nothing to promote", null);
+        if (shadowControl == null) {
+            throw new SwapRefusedException("no shadow evaluation is configured, nothing to promote", null);
         }
         synchronized (this) {
-            Model candidate = shadow.shadowModels().get(shadowId);
+            Model candidate = shadowControl.shadowModels().get(shadowId);
             if (candidate == null) {
                 throw new SwapRefusedException("no shadow model '" + shadowId + "'; shadows: "
-                        + shadow.shadowModels().keySet(), null);
+                        + shadowControl.shadowModels().keySet(), null);
             }
             ModelSlot previous = current;
             SwapReport report = swap(shadowId, candidate, false, false);
-            shadow.replaceShadow(shadowId, previous.id, previous.model);
+            shadowControl.replaceShadow(shadowId, previous.id, previous.model);
             return report;
         }
     }
@@ -336,7 +394,9 @@ public final class Scorer implements AutoCloseable {
             }
             checked = goldenRows.size();
         }
-        ModelSlot next = new ModelSlot(modelId, candidate, binding, old.version + 1, ownNew);
+        ModelSlot next = new ModelSlot(modelId, resolveShadowId(shadowControl, modelId, candidate, old.version + 1),
+                candidate, binding, old.version + 1, ownNew,
+                goldenRows != null ? ScorerHealth.Parity.PASSED : ScorerHealth.Parity.NOT_CONFIGURED);
         current = next;
         long drained = retire(old, closeOld && old.closeWhenRetired);
         metrics.swap(true);
@@ -345,26 +405,39 @@ public final class Scorer implements AutoCloseable {
         return new SwapReport(old.id, modelId, next.version, checked, drained);
     }
 
-    /** Waits for requests in flight on {@code old} to finish, then closes its model if asked. */
+    /** The model's shadow identity, resolved once per model (at build and swap), never per request. */
+    private static int resolveShadowId(ShadowControl control, String modelId, Model model, long version) {
+        if (control == null) {
+            return -1;
+        }
+        try {
+            return control.resolvePrimary(modelId, model, version);
+        } catch (RuntimeException e) {
+            LOG.warn("shadow evaluation could not register primary model '{}'; its requests are not shadowed",
+                    modelId, e);
+            return -1;
+        }
+    }
+
+    /**
+     * Closes {@code old}'s guard (it must no longer be current), waits for requests in flight on it to finish, then
+     * closes its model if asked.
+     */
     private long retire(ModelSlot old, boolean close) {
         long start = System.nanoTime();
-        long deadline = start + drainTimeoutNanos;
-        while (old.inFlight.get() != 0) {
-            if (System.nanoTime() > deadline) {
-                LOG.warn("requests still in flight on '{}' after {} ms; closing it in the background once they"
-                        + " finish", old.id, TimeUnit.NANOSECONDS.toMillis(drainTimeoutNanos));
-                Thread closer = new Thread(() -> {
-                    while (old.inFlight.get() != 0) {
-                        LockSupport.parkNanos(1_000_000);
-                    }
-                    closeQuietly(old, close);
-                }, "hotpath-model-closer");
-                closer.setDaemon(true);
-                closer.start();
-                return System.nanoTime() - start;
-            }
-            Thread.onSpinWait();
-            LockSupport.parkNanos(10_000);
+        old.inFlight.close();
+        if (!old.inFlight.awaitDrained(drainTimeoutNanos)) {
+            LOG.warn("requests still in flight on '{}' after {} ms; closing it in the background once they"
+                    + " finish", old.id, TimeUnit.NANOSECONDS.toMillis(drainTimeoutNanos));
+            Thread closer = new Thread(() -> {
+                while (!old.inFlight.awaitDrained(TimeUnit.SECONDS.toNanos(1))) {
+                    Thread.onSpinWait();
+                }
+                closeQuietly(old, close);
+            }, "hotpath-model-closer");
+            closer.setDaemon(true);
+            closer.start();
+            return System.nanoTime() - start;
         }
         closeQuietly(old, close);
         return System.nanoTime() - start;
@@ -381,7 +454,78 @@ public final class Scorer implements AutoCloseable {
         }
     }
 
-    /** @return a snapshot of the metrics (allocates; call from a reporting thread) */
+    /**
+     * Readiness, for a service's readiness probe. Ready when all of these hold:
+     * <ol>
+     *   <li>the scorer is open, so a primary model is loaded and serving (it passed its {@link ScorerHealth#parity()
+     *       parity check} before it served: {@link Builder#startupCheck} at build, {@link Builder#parityGate} on
+     *       every swap; a model that fails never serves);</li>
+     *   <li>every view serves data ({@link FeatureSource#health()}: e.g. not a schema mismatch, not closed);</li>
+     *   <li>every view with a {@link Builder#maxHeartbeatAge} bound has a known heartbeat within it, and every view
+     *       with a {@link Builder#maxWatermarkLag} bound a known watermark within it;</li>
+     *   <li>every view fed by a {@link FeatureFeed} (attached with {@link Builder#feed}, or reported by the view)
+     *       has a live feed.</li>
+     * </ol>
+     * Cold: asks every view and feed (a feature-cache reader reads its meta record, bounded); allocates; never
+     * throws (a view or feed that throws reads as not ready).
+     *
+     * @return the verdict, the state behind it and one line per problem
+     */
+    public ScorerHealth health() {
+        ModelSlot slot = current;
+        List<String> problems = new ArrayList<>();
+        if (closed) {
+            problems.add("the scorer is closed");
+        }
+        List<ScorerHealth.View> views = new ArrayList<>();
+        for (int v = 0; v < layout.views.length; v++) {
+            String name = layout.views[v].name();
+            ViewHealth h;
+            try {
+                h = Objects.requireNonNull(layout.views[v].health(), "health() returned null");
+            } catch (RuntimeException e) {
+                h = new ViewHealth(name, false, "its health check failed: " + e, -1, -1, null);
+            }
+            FeedHealth feed = h.feed();
+            if (feeds[v] != null) {
+                try {
+                    feed = Objects.requireNonNull(feeds[v].feedHealth(), "feedHealth() returned null");
+                } catch (RuntimeException e) {
+                    feed = new FeedHealth(feeds[v].getClass().getSimpleName(), "UNKNOWN", false, -1, -1,
+                            "its health check failed: " + e);
+                }
+            }
+            int before = problems.size();
+            if (!h.serving()) {
+                problems.add("view " + name + " does not serve: " + h.problem());
+            }
+            checkBound(problems, name, "heartbeat age", h.heartbeatAgeMillis(), maxHeartbeatAgeMillis[v]);
+            checkBound(problems, name, "watermark lag", h.watermarkLagMillis(), maxWatermarkLagMillis[v]);
+            if (feed != null && !feed.live()) {
+                problems.add("view " + name + ": feed " + feed.source() + " is not live (" + feed.state() + "): "
+                        + feed.problem());
+            }
+            views.add(new ScorerHealth.View(h, feed, maxHeartbeatAgeMillis[v], maxWatermarkLagMillis[v],
+                    problems.size() == before));
+        }
+        return new ScorerHealth(problems.isEmpty(), slot.id, slot.version, slot.parity, views, problems);
+    }
+
+    private static void checkBound(List<String> problems, String view, String what, long millis, long max) {
+        if (max < 0) {
+            return;
+        }
+        if (millis < 0) {
+            problems.add("view " + view + ": " + what + " unknown (bound " + max + " ms)");
+        } else if (millis > max) {
+            problems.add("view " + view + ": " + what + " " + millis + " ms exceeds " + max + " ms");
+        }
+    }
+
+    /**
+     * @return the metrics since the scorer was built: exact counters and the timed requests' latency histograms;
+     *     allocates, call from a reporting thread ({@link MetricsSnapshot#since} for an interval)
+     */
     public MetricsSnapshot metrics() {
         return metrics.snapshot();
     }
@@ -407,12 +551,17 @@ public final class Scorer implements AutoCloseable {
         private final List<String> requestFields = new ArrayList<>();
         private final Map<String, String> bindings = new LinkedHashMap<>();
         private final Map<String, Float> constants = new LinkedHashMap<>();
-        private ShadowSink shadow;
+        private ShadowControl shadow;
         private float fallbackScore = Float.NaN;
         private GoldenRows goldenRows;
         private LongSupplier clock = System::nanoTime;
         private long drainTimeoutNanos = TimeUnit.SECONDS.toNanos(10);
         private long logIntervalNanos = TimeUnit.SECONDS.toNanos(10);
+        private int stageTimingEvery = 16;
+        private GoldenRows startupCheck;
+        private final Map<String, Long> maxHeartbeatAgeMillis = new HashMap<>();
+        private final Map<String, Long> maxWatermarkLagMillis = new HashMap<>();
+        private final List<FeatureFeed> feeds = new ArrayList<>();
 
         private Builder() {
         }
@@ -504,11 +653,12 @@ public final class Scorer implements AutoCloseable {
         }
 
         /**
-         * @param sink where scored requests are offered for shadow evaluation (optional)
+         * @param shadows shadow evaluation (optional): scored requests are offered to its {@link ShadowSink}, and
+         *     {@link Scorer#promoteShadow} promotes its shadows; e.g. shadow-eval's {@code ShadowEvaluator}
          * @return this builder
          */
-        public Builder shadow(ShadowSink sink) {
-            this.shadow = Objects.requireNonNull(sink, "sink");
+        public Builder shadow(ShadowControl shadows) {
+            this.shadow = Objects.requireNonNull(shadows, "shadows");
             return this;
         }
 
@@ -532,11 +682,98 @@ public final class Scorer implements AutoCloseable {
         }
 
         /**
+         * Golden rows the primary given to {@link #primary} must reproduce before the scorer is built: a start-up
+         * self-test (e.g. the training library's own predictions, exported with the model). Swap candidates are
+         * checked by {@link #parityGate} instead.
+         *
+         * @param expected golden rows with expected outputs ({@link GoldenRows#expectOutputs})
+         * @return this builder
+         * @throws ConfigurationException if the rows have no expected outputs
+         */
+        public Builder startupCheck(GoldenRows expected) {
+            Objects.requireNonNull(expected, "expected");
+            if (!expected.hasExpectedOutputs()) {
+                throw new ConfigurationException("startupCheck needs golden rows with expected outputs"
+                        + " (GoldenRows.expectOutputs): there is no serving model to agree with yet");
+            }
+            this.startupCheck = expected;
+            return this;
+        }
+
+        /**
+         * Readiness bound: {@link Scorer#health()} is not ready while the view's writer heartbeat is older than
+         * {@code max}, or unknown. Use it for views a live writer keeps updating (a pipeline, a Kafka follower); a
+         * view loaded once a day has no heartbeat.
+         *
+         * @param view a view of this scorer
+         * @param max the oldest acceptable heartbeat
+         * @return this builder
+         */
+        public Builder maxHeartbeatAge(String view, Duration max) {
+            maxHeartbeatAgeMillis.put(requireName(view, "view name"), positiveMillis(max, "maxHeartbeatAge"));
+            return this;
+        }
+
+        /**
+         * Readiness bound: {@link Scorer#health()} is not ready while now minus the view's event-time watermark
+         * (every older update applied) exceeds {@code max}, or the watermark is unknown.
+         *
+         * @param view a view of this scorer
+         * @param max the largest acceptable lag
+         * @return this builder
+         */
+        public Builder maxWatermarkLag(String view, Duration max) {
+            maxWatermarkLagMillis.put(requireName(view, "view name"), positiveMillis(max, "maxWatermarkLag"));
+            return this;
+        }
+
+        /**
+         * Attaches what keeps a view fresh in this process (e.g. a Kafka follower): {@link Scorer#health()} is not
+         * ready while it is not live. One feed per view.
+         *
+         * @param feed the feed; {@link FeatureFeed#viewName()} must name a view of this scorer
+         * @return this builder
+         */
+        public Builder feed(FeatureFeed feed) {
+            Objects.requireNonNull(feed, "feed");
+            requireName(feed.viewName(), "feed view name");
+            feeds.add(feed);
+            return this;
+        }
+
+        private static long positiveMillis(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new ConfigurationException(what + " must be positive, was " + d);
+            }
+            return d.toMillis();
+        }
+
+        /**
          * @param nanoTime the clock for stage timings (default {@link System#nanoTime()})
          * @return this builder
          */
         public Builder clock(LongSupplier nanoTime) {
             this.clock = Objects.requireNonNull(nanoTime, "nanoTime");
+            return this;
+        }
+
+        /**
+         * How many requests per timed one. A timed request reads the clock once per stage (feature reads, model,
+         * shadow offer), which on common virtual machines costs 20 to 40 ns a read, as much as the rest of the
+         * scorer's own work; the others read no clock. Which requests are timed is random (no aliasing with
+         * periodic traffic), so the latency histograms of {@link Scorer#metrics()} are an unbiased sample, and the
+         * counters count every request either way.
+         *
+         * @param n one request in {@code n} is timed (default 16); 1 times every request, e.g. when each
+         *     {@link ScoreResult}'s timings are logged
+         * @return this builder
+         */
+        public Builder stageTimingEvery(int n) {
+            if (n < 1) {
+                throw new ConfigurationException("stageTimingEvery must be >= 1 (1 = every request), was " + n);
+            }
+            this.stageTimingEvery = n;
             return this;
         }
 
@@ -591,7 +828,45 @@ public final class Scorer implements AutoCloseable {
             }
             Layout layout = new Layout(views, requestFields, constants, bindings);
             int[] binding = layout.bind(primary, primaryId);
-            return new Scorer(this, layout, new ModelSlot(primaryId, primary, binding, 1, true));
+            List<String> viewNames = layout.viewNames();
+            for (String v : maxHeartbeatAgeMillis.keySet()) {
+                requireView(viewNames, v, "maxHeartbeatAge");
+            }
+            for (String v : maxWatermarkLagMillis.keySet()) {
+                requireView(viewNames, v, "maxWatermarkLag");
+            }
+            Set<String> fed = new HashSet<>();
+            for (FeatureFeed f : feeds) {
+                requireView(viewNames, f.viewName(), "feed");
+                if (!fed.add(f.viewName())) {
+                    throw new ConfigurationException("two feeds for view '" + f.viewName() + "'; attach one per view");
+                }
+            }
+            ScorerHealth.Parity parity = ScorerHealth.Parity.NOT_CONFIGURED;
+            if (startupCheck != null) {
+                String failure;
+                try {
+                    failure = startupCheck.check(primary, primary);
+                } catch (RuntimeException e) {
+                    failure = "scoring the golden rows failed: " + e;
+                }
+                if (failure != null) {
+                    throw new ConfigurationException("primary model '" + primaryId + "' failed its startup check: "
+                            + failure);
+                }
+                parity = ScorerHealth.Parity.PASSED;
+            } else if (goldenRows != null) {
+                parity = ScorerHealth.Parity.NOT_CHECKED;
+            }
+            return new Scorer(this, layout, new ModelSlot(primaryId, resolveShadowId(shadow, primaryId, primary, 1),
+                    primary, binding, 1, true, parity));
+        }
+
+        private static void requireView(List<String> viewNames, String view, String setting) {
+            if (!viewNames.contains(view)) {
+                throw new ConfigurationException(setting + " names view '" + view + "', which the scorer does not"
+                        + " have; views: " + viewNames);
+            }
         }
 
         private static String requireName(String name, String what) {

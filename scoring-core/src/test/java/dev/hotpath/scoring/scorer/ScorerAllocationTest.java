@@ -16,16 +16,28 @@ class ScorerAllocationTest {
     static Object objectSink;
 
     private static Scorer scorer() {
+        return scorer(16);
+    }
+
+    private static Scorer scorer(int stageTimingEvery) {
         TestViews.ArrayView card = new TestViews.ArrayView("card", List.of("x", "y"), new String[] {"c1", "c2"},
                 new float[][] {{1f, 0f}, {0f, 1f}}, new float[] {0f, 0f});
         TreeEnsemble model = TestViews.stumps(List.of("amount", "x", "y"), new float[] {1f, 2f, 4f}, 0f);
         return Scorer.builder().primary("m", model).featureSource(card).requestField("amount")
-                .shadow(new TestViews.RecordingSink()).build();
+                .shadow(new TestViews.RecordingSink()).stageTimingEvery(stageTimingEvery).build();
     }
 
     @Test
     void scoringARequestAllocatesNothing() {
-        Scorer scorer = scorer();
+        assertScoringAllocatesNothing(scorer());
+    }
+
+    @Test
+    void scoringAllocatesNothingWhenEveryRequestIsTimedAndRecorded() {
+        assertScoringAllocatesNothing(scorer(1));
+    }
+
+    private static void assertScoringAllocatesNothing(Scorer scorer) {
         EntityKey card = scorer.entityKey("card");
         RequestField amount = scorer.requestField("amount");
         ScoreRequest req = scorer.newRequest();

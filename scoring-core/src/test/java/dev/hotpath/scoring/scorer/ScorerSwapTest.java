@@ -186,12 +186,44 @@ class ScorerSwapTest {
         sink.shadows.put("challenger", TestViews.constant(FEATURES, 5f));
         Scorer scorer = Scorer.builder().primary("champion", primary).requestField("a").requestField("b")
                 .shadow(sink).build();
+        ScoreRequest req = scorer.newRequest().requestId(2);
+        ScoreResult res = scorer.newResult();
+        scorer.score(req, res);
+        assertEquals(101, sink.lastPrimaryId);
         SwapReport report = scorer.promoteShadow("challenger");
         assertEquals("champion", report.previousModelId());
-        assertEquals(5f, scorer.score(scorer.newRequest(), scorer.newResult()));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(5f, scorer.score(req, res));
+            assertEquals(102, sink.lastPrimaryId, "offers carry the promoted model's shadow id");
+        }
+        assertEquals(List.of("champion@1", "challenger@2"), sink.resolved, "once per model, at build and swap");
         assertEquals(List.of("challenger->champion"), sink.replacements);
         assertFalse(primary.closed.get(), "the demoted primary keeps running as a shadow");
         assertTrue(sink.shadows.containsKey("champion"));
         assertThrows(SwapRefusedException.class, () -> scorer.promoteShadow("nope"));
+    }
+
+    @Test
+    void shouldAnswerWithTheFallbackAfterCloseWithoutTouchingTheClosedModel() {
+        AtomicInteger callsAfterClose = new AtomicInteger();
+        TrackedModel model = new TrackedModel(TestViews.constant(FEATURES, 1f)) {
+            @Override
+            public float score(float[] features) {
+                if (closed.get()) {
+                    callsAfterClose.incrementAndGet();
+                }
+                return super.score(features);
+            }
+        };
+        Scorer scorer = scorer(model);
+        ScoreRequest req = scorer.newRequest();
+        ScoreResult res = scorer.newResult();
+        assertEquals(1f, scorer.score(req, res));
+        scorer.close();
+        assertTrue(model.closed.get());
+        assertEquals(-1f, scorer.score(req, res), "the fallback score");
+        assertTrue(res.hasFlag(ScoreResult.FALLBACK));
+        assertEquals(0, callsAfterClose.get(), "the closed model is not called");
+        assertThrows(SwapRefusedException.class, () -> scorer.swapPrimary("v2", TestViews.constant(FEATURES, 2f)));
     }
 }

@@ -40,7 +40,7 @@ class ScorerTest {
     @Test
     void shouldAssembleTheRowByNameAndScoreIt() {
         TreeEnsemble model = TestViews.stumps(MODEL_FEATURES, WEIGHTS, 0.25f);
-        Scorer scorer = base(model).build();
+        Scorer scorer = base(model).stageTimingEvery(1).build();
         ScoreRequest req = scorer.newRequest();
         ScoreResult res = scorer.newResult();
         RequestField amount = scorer.requestField("amount");
@@ -54,7 +54,9 @@ class ScorerTest {
         assertEquals(0, res.flags());
         assertEquals("m", res.modelId());
         assertEquals(1, res.modelVersion());
-        assertTrue(res.totalNanos() >= res.modelNanos());
+        assertTrue(res.timed());
+        assertTrue(res.modelNanos() >= 0 && res.featureNanos() >= 0 && res.shadowNanos() == 0, res.toString());
+        assertEquals(res.featureNanos() + res.modelNanos() + res.shadowNanos(), res.totalNanos());
     }
 
     @Test
@@ -157,7 +159,8 @@ class ScorerTest {
         scorer.score(req.requestId(2), res);
         assertFalse(res.hasFlag(ScoreResult.SHADOW_NOT_ACCEPTED));
         assertEquals(2, sink.offers);
-        assertEquals(1, sink.lastVersion);
+        assertEquals(101, sink.lastPrimaryId, "the shadow id resolved for version 1 when the scorer was built");
+        assertEquals(List.of("m@1"), sink.resolved, "resolved once at build, not per request");
     }
 
     @Test

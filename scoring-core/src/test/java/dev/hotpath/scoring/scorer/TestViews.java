@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Test fixtures: an allocation-free in-memory feature view and small real models. */
 final class TestViews {
@@ -98,21 +99,38 @@ final class TestViews {
         return TreeEnsemble.builder(names.size(), 1).featureNames(names).baseMargins(new float[] {value}).build();
     }
 
-    /** A shadow sink that records offers in memory and supports promotion (cold parts allocate; offer does not). */
-    static final class RecordingSink implements ShadowSink {
+    /**
+     * Shadow evaluation in memory: records offers, gives primary {@code version} the shadow id {@code 100 + version}
+     * and supports promotion (cold parts allocate; offer does not).
+     */
+    static final class RecordingSink implements ShadowSink, ShadowControl {
         final Map<String, Model> shadows = new ConcurrentHashMap<>();
         final List<String> replacements = new ArrayList<>();
+        final List<String> resolved = new CopyOnWriteArrayList<>();
         volatile long offers;
         volatile float lastScore;
-        volatile long lastVersion;
+        volatile int lastPrimaryId;
+        volatile int lastLatencyNanos;
 
         @Override
-        public boolean offer(long requestId, float[] features, int nFeatures, float primaryScore,
-                             String primaryModelId, long primaryVersion, int primaryLatencyNanos) {
+        public ShadowSink sink() {
+            return this;
+        }
+
+        @Override
+        public int resolvePrimary(String modelId, Model model, long version) {
+            resolved.add(modelId + "@" + version);
+            return 100 + (int) version;
+        }
+
+        @Override
+        public int offer(long requestId, float[] features, int nFeatures, float primaryScore, int primaryModelId,
+                         int primaryLatencyNanos) {
             offers++;
             lastScore = primaryScore;
-            lastVersion = primaryVersion;
-            return (requestId & 1) == 0;
+            lastPrimaryId = primaryModelId;
+            lastLatencyNanos = primaryLatencyNanos;
+            return (requestId & 1) == 0 ? ACCEPTED : 1;
         }
 
         @Override

@@ -31,6 +31,11 @@ import dev.hotpath.shadow.ShadowEvalException;
  * reported in the {@link ReadSummary} instead of failing. A corrupt block in the middle of a file is skipped by
  * resynchronising on the next block whose magic and CRC32C are valid.
  *
+ * <p>It also checks each writer's record sequence over everything one call reads: a block whose record numbers
+ * were already read (a segment copied under a second name, a directory given twice) is not delivered, so no record
+ * is counted twice, and numbers missing between two segments (a deleted segment) are reported; see
+ * {@link SequenceProblem}.
+ *
  * <p>Reads both finished segments ({@code .shdw}) and segments still being written or left by a crash
  * ({@code .shdw.part}). Stateless and thread-safe; each call allocates its own buffers (cold path).
  */
@@ -87,6 +92,7 @@ public final class ShadowLogReader {
      */
     public static ReadSummary read(List<Path> paths, LogRecordVisitor visitor) {
         Scan total = new Scan();
+        total.sequence = new SequenceCheck();
         int files = 0;
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
@@ -101,20 +107,8 @@ public final class ShadowLogReader {
                 throw new ShadowEvalException("shadow log path does not exist: " + path);
             }
         }
-        return new ReadSummary(files, total.blocks, total.records, total.skipped, total.problems);
-    }
-
-    /**
-     * Reads one file.
-     *
-     * @param file the file
-     * @param visitor receives the records
-     * @return what was read and skipped
-     */
-    public static ReadSummary readFile(Path file, LogRecordVisitor visitor) {
-        Scan scan = new Scan();
-        scanFile(file, visitor, true, scan);
-        return new ReadSummary(1, scan.blocks, scan.records, scan.skipped, scan.problems);
+        return new ReadSummary(files, total.blocks, total.records, total.skipped, total.problems,
+                total.sequence.repeatedRecords(), total.sequence.problems());
     }
 
     /**
@@ -137,6 +131,8 @@ public final class ShadowLogReader {
         final List<ReadProblem> problems = new ArrayList<>();
         boolean headerValid;
         long endOfLastValidBlock;
+        /** Null when only validating (recovery). */
+        SequenceCheck sequence;
     }
 
     private static void scanFile(Path file, LogRecordVisitor visitor, boolean deliver, Scan scan) {
@@ -182,12 +178,13 @@ public final class ShadowLogReader {
         }
         scan.headerValid = true;
         scan.endOfLastValidBlock = FILE_HEADER_LENGTH;
+        long instance = buf.getLong(ShadowLogFormat.FH_INSTANCE_OFFSET, ORDER);
         if (deliver && visitor != null) {
             visitor.onFile(new LogFileHeader(file,
                     buf.getShort(ShadowLogFormat.FH_FORMAT_VERSION_OFFSET, ORDER) & 0xFFFF,
                     buf.getInt(ShadowLogFormat.FH_SCHEMA_VERSION_OFFSET, ORDER),
                     buf.getLong(ShadowLogFormat.FH_CREATED_OFFSET, ORDER),
-                    buf.getLong(ShadowLogFormat.FH_INSTANCE_OFFSET, ORDER)));
+                    instance));
         }
         Flyweights fw = new Flyweights();
         CRC32C crc = new CRC32C();
@@ -196,7 +193,9 @@ public final class ShadowLogReader {
             int payload = validBlockPayload(bb, buf, pos, size, crc);
             if (payload >= 0) {
                 scan.blocks++;
-                if (deliver) {
+                if (deliver && (scan.sequence == null || scan.sequence.admit(file, instance,
+                        buf.getLong(pos + ShadowLogFormat.BH_FIRST_SEQ_OFFSET, ORDER),
+                        buf.getInt(pos + ShadowLogFormat.BH_RECORD_COUNT_OFFSET, ORDER)))) {
                     deliverBlock(file, buf, pos, payload, visitor, fw, scan);
                 }
                 pos += BLOCK_HEADER_LENGTH + payload;

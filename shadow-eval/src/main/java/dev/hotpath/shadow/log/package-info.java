@@ -1,7 +1,10 @@
 /**
- * The shadow log: a compact, crash-tolerant binary format ({@link dev.hotpath.shadow.log.ShadowLogFormat}), its
- * rotating writer ({@link dev.hotpath.shadow.log.ShadowLogWriter}) and its recovering reader
- * ({@link dev.hotpath.shadow.log.ShadowLogReader}).
+ * The shadow log: a compact, crash-tolerant binary format ({@link dev.hotpath.shadow.log.ShadowLogFormat},
+ * written by {@link dev.hotpath.shadow.log.LogRecordEncoder}), its rotating writer
+ * ({@link dev.hotpath.shadow.log.ShadowLogWriter}, configured by {@link dev.hotpath.shadow.log.LogOptions}) and its
+ * recovering reader ({@link dev.hotpath.shadow.log.ShadowLogReader}). Each writer numbers its records across all
+ * its segments; the reader counts a repeated segment once and reports missing ones
+ * ({@link dev.hotpath.shadow.log.SequenceProblem}).
  *
  * <pre>{@code
  * ReadSummary summary = ShadowLogReader.read(Path.of("/var/log/hotpath/shadow"), new LogRecordVisitor() {

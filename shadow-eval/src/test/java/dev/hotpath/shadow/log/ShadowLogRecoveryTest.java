@@ -35,7 +35,7 @@ class ShadowLogRecoveryTest {
 
     @Test
     void shouldReadUpToTheLastValidBlockWhenTheFileIsCutAtAnyByteOfItsLastBlock() throws Exception {
-        ShadowLogWriter w = ShadowLogWriterTest.writer(dir.resolve("src")).build();
+        ShadowLogWriter w = ShadowLogWriterTest.writer(dir.resolve("src"));
         long[] offsets = writeThreeBlocks(w);
         w.close();
         byte[] full = Files.readAllBytes(w.finishedFiles().get(0));
@@ -64,7 +64,7 @@ class ShadowLogRecoveryTest {
 
     @Test
     void shouldReportAFileCutInsideItsHeaderWithoutFailing() throws Exception {
-        ShadowLogWriter w = ShadowLogWriterTest.writer(dir.resolve("src")).build();
+        ShadowLogWriter w = ShadowLogWriterTest.writer(dir.resolve("src"));
         writeThreeBlocks(w);
         w.close();
         byte[] full = Files.readAllBytes(w.finishedFiles().get(0));
@@ -80,7 +80,7 @@ class ShadowLogRecoveryTest {
 
     @Test
     void shouldSkipACorruptBlockInTheMiddleAndResumeAtTheNextValidBlock() throws Exception {
-        ShadowLogWriter w = ShadowLogWriterTest.writer(dir.resolve("src")).build();
+        ShadowLogWriter w = ShadowLogWriterTest.writer(dir.resolve("src"));
         long[] offsets = writeThreeBlocks(w);
         w.close();
         byte[] bytes = Files.readAllBytes(w.finishedFiles().get(0));
@@ -96,11 +96,16 @@ class ShadowLogRecoveryTest {
         assertEquals(offsets[1] - offsets[0], p.bytesSkipped());
         assertTrue(p.reason().contains("CRC32C"), p.reason());
         assertEquals(150, log.comparisons.get(100).requestId(), "resumed at the third block");
+        assertEquals(1, log.summary.sequenceProblems().size());
+        SequenceProblem gap = log.summary.sequenceProblems().get(0);
+        assertEquals(SequenceProblem.Kind.MISSING, gap.kind());
+        assertEquals(50, gap.records(), "the second block's comparisons");
+        assertTrue(gap.describe().contains("inside corrupt.shdw: a damaged block was skipped"), gap.describe());
     }
 
     @Test
     void shouldRecoverALeftoverPartFileWhenTheNextWriterStarts() throws Exception {
-        ShadowLogWriter crashed = ShadowLogWriterTest.writer(dir.resolve("src")).build();
+        ShadowLogWriter crashed = ShadowLogWriterTest.writer(dir.resolve("src"));
         long[] offsets = writeThreeBlocks(crashed);
         byte[] bytes = Files.readAllBytes(crashed.currentFile());
         String name = crashed.currentFile().getFileName().toString();
@@ -110,9 +115,9 @@ class ShadowLogRecoveryTest {
         Path logDir = Files.createDirectories(dir.resolve("log"));
         Path part = logDir.resolve(name);
         Files.write(part, Arrays.copyOf(bytes, (int) offsets[1] + 100));
-        ShadowLogWriter next = ShadowLogWriterTest.writer(logDir).build();
+        ShadowLogWriter next = ShadowLogWriterTest.writer(logDir);
         assertEquals(1, next.recoveredFiles().size());
-        ShadowLogWriter.RecoveredFile r = next.recoveredFiles().get(0);
+        RecoveredFile r = next.recoveredFiles().get(0);
         assertEquals(offsets[1], r.keptBytes());
         assertEquals(offsets[1] + 100, r.originalBytes());
         assertFalse(Files.exists(part));
@@ -125,11 +130,11 @@ class ShadowLogRecoveryTest {
 
     @Test
     void shouldNotTouchAPartFileThatALiveWriterHolds() throws Exception {
-        ShadowLogWriter live = ShadowLogWriterTest.writer(dir).build();
+        ShadowLogWriter live = ShadowLogWriterTest.writer(dir);
         ShadowLogWriterTest.appendComparisons(live, 0, 10);
         live.flush();
         Path part = live.currentFile();
-        ShadowLogWriter other = ShadowLogWriterTest.writer(dir).build();
+        ShadowLogWriter other = ShadowLogWriterTest.writer(dir);
         assertEquals(0, other.recoveredFiles().size());
         assertTrue(Files.exists(part));
         other.close();

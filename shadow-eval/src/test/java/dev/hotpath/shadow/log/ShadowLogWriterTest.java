@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,8 +35,28 @@ class ShadowLogWriterTest {
     static final ModelDescriptor SHADOW = new ModelDescriptor(2, ShadowLogFormat.ROLE_SHADOW, "fraud-v8", "",
             "", "", 0.75f, 30, 0, 5_000_000);
 
-    static ShadowLogWriter.Builder writer(Path dir) {
-        return ShadowLogWriter.builder(dir).hostTag("test").minFreeBytes(0).fsyncPolicy(FsyncPolicy.none());
+    static LogOptions.Builder options() {
+        return LogOptions.builder().hostTag("test").minFreeBytes(0).fsyncPolicy(FsyncPolicy.none());
+    }
+
+    static ShadowLogWriter writer(Path dir) {
+        return ShadowLogWriter.open(dir, options().build());
+    }
+
+    static ShadowLogWriter writer(Path dir, LogOptions.Builder options) {
+        return ShadowLogWriter.open(dir, options.build());
+    }
+
+    /** A FEATURES record through the encoder, as the dispatcher writes them. */
+    static boolean appendFeatures(ShadowLogWriter w, long epochNanos, long requestId, long amount, int primaryModel,
+            float[] f, float primaryScore, int primaryLatency, int segment, int sampleRate, int captureRate) {
+        UnsafeBuffer buf = new UnsafeBuffer(new byte[ShadowLogFormat.featuresLength(f.length)]);
+        int len = LogRecordEncoder.encodeFeaturesHeader(buf, 0, epochNanos, requestId, amount, primaryModel, f.length,
+                primaryScore, primaryLatency, segment, sampleRate, captureRate);
+        for (int i = 0; i < f.length; i++) {
+            buf.putFloat(ShadowLogFormat.F_VALUES + 4 * i, f[i], ShadowLogFormat.ORDER);
+        }
+        return w.append(buf, 0, len);
     }
 
     static void appendComparisons(ShadowLogWriter w, long from, long to) {
@@ -47,12 +68,12 @@ class ShadowLogWriterTest {
 
     @Test
     void shouldRoundTripEveryRecordTypeAndRenameTheSegmentOnClose() {
-        ShadowLogWriter w = writer(dir).build();
+        ShadowLogWriter w = writer(dir);
         w.registerModel(PRIMARY);
         w.registerModel(SHADOW);
         appendComparisons(w, 0, 1000);
         float[] f = {1.5f, Float.NaN, -3f};
-        assertTrue(w.appendFeatures(5, 77, 1234, 1, f, 3, 0.9f, 1500, 3, 2500, 100));
+        assertTrue(appendFeatures(w, 5, 77, 1234, 1, f, 0.9f, 1500, 3, 2500, 100));
         long[] counters = new long[ShadowLogFormat.COUNTER_SLOTS];
         for (int i = 0; i < counters.length; i++) {
             counters[i] = 100 + i;
@@ -88,7 +109,7 @@ class ShadowLogWriterTest {
 
     @Test
     void shouldRotateBySizeAndStartEverySegmentWithTheModels() throws Exception {
-        ShadowLogWriter w = writer(dir).rotateBytes(64 << 10).blockBytes(4096).build();
+        ShadowLogWriter w = writer(dir, options().rotateBytes(64 << 10).blockBytes(4096));
         w.registerModel(PRIMARY);
         w.registerModel(SHADOW);
         appendComparisons(w, 0, 10_000);
@@ -110,8 +131,8 @@ class ShadowLogWriterTest {
     @Test
     void shouldRotateByAgeWhenPolled() {
         AtomicLong now = new AtomicLong(1_700_000_000_000_000_000L);
-        ShadowLogWriter w = writer(dir).clock(now::get).rotateInterval(Duration.ofMinutes(10))
-                .flushInterval(Duration.ofMillis(100)).build();
+        ShadowLogWriter w = ShadowLogWriter.open(dir, options().rotateInterval(Duration.ofMinutes(10))
+                .flushInterval(Duration.ofMillis(100)).build(), now::get);
         w.registerModel(SHADOW);
         appendComparisons(w, 0, 10);
         now.addAndGet(Duration.ofMillis(200).toNanos());
@@ -129,8 +150,8 @@ class ShadowLogWriterTest {
 
     @Test
     void shouldDropAndCountInsteadOfWritingWhenDiskSpaceIsBelowTheMinimum() {
-        ShadowLogWriter w = ShadowLogWriter.builder(dir).hostTag("test").minFreeBytes(Long.MAX_VALUE / 2)
-                .ioBackoff(Duration.ofMillis(10)).build();
+        ShadowLogWriter w = ShadowLogWriter.open(dir, LogOptions.builder().hostTag("test")
+                .minFreeBytes(Long.MAX_VALUE / 2).ioBackoff(Duration.ofMillis(10)).build());
         appendComparisons(w, 0, 100);
         w.flush();
         assertEquals(0, w.recordsWritten());
@@ -142,7 +163,7 @@ class ShadowLogWriterTest {
 
     @Test
     void shouldKeepOnlyTheNewestSegmentsWithinTheRetentionLimit() throws Exception {
-        ShadowLogWriter w = writer(dir).rotateBytes(64 << 10).blockBytes(4096).retainMaxBytes(200 << 10).build();
+        ShadowLogWriter w = writer(dir, options().rotateBytes(64 << 10).blockBytes(4096).retainMaxBytes(200 << 10));
         appendComparisons(w, 0, 10_000);
         w.close();
         long total = 0;
@@ -155,10 +176,14 @@ class ShadowLogWriterTest {
 
     @Test
     void shouldValidateConfigurationEagerly() {
-        assertThrows(ConfigurationException.class, () -> writer(dir).hostTag("bad tag"));
-        assertThrows(ConfigurationException.class, () -> writer(dir).rotateBytes(10));
-        assertThrows(ConfigurationException.class, () -> writer(dir).blockBytes(100));
-        assertThrows(ConfigurationException.class, () -> writer(dir).flushInterval(Duration.ZERO));
+        assertThrows(ConfigurationException.class, () -> options().hostTag("bad tag"));
+        assertThrows(ConfigurationException.class, () -> options().rotateBytes(10));
+        assertThrows(ConfigurationException.class, () -> options().blockBytes(100));
+        assertThrows(ConfigurationException.class, () -> options().flushInterval(Duration.ZERO));
+        assertThrows(ConfigurationException.class, () -> options().retainMaxAge(Duration.ofSeconds(-1)));
+        ConfigurationException tooSmall = assertThrows(ConfigurationException.class,
+                () -> options().rotateBytes(64 << 10).blockBytes(1 << 20).build());
+        assertTrue(tooSmall.getMessage().contains("rotateBytes"), tooSmall.getMessage());
         assertThrows(ConfigurationException.class, () -> FsyncPolicy.periodic(Duration.ofSeconds(-1)));
         assertThrows(ConfigurationException.class, () -> new ModelDescriptor(65535, 0, "x", "", "", "", 0f, 1, 0, 0));
     }
@@ -170,10 +195,10 @@ class ShadowLogWriterTest {
      */
     @Test
     void shouldWriteTheDocumentedLayoutWithOneRecordTypePerBlock() throws Exception {
-        ShadowLogWriter w = writer(dir).blockBytes(4096).build();
+        ShadowLogWriter w = writer(dir, options().blockBytes(4096));
         w.registerModel(PRIMARY);
         appendComparisons(w, 0, 300);
-        w.appendFeatures(1, 2, 3, 1, new float[] {1f, 2f}, 2, 0.5f, 6, 7, 10_000, 10_000);
+        appendFeatures(w, 1, 2, 3, 1, new float[] {1f, 2f}, 0.5f, 6, 7, 10_000, 10_000);
         w.appendComparison(5, 5, 5, 1, 2, 0f, 0f, 0, 0, 0, 0, 0, 0, 0);
         w.close();
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(w.finishedFiles().get(0))).order(ByteOrder.LITTLE_ENDIAN);
