@@ -74,8 +74,7 @@ public class ModelLoadBenchmark {
     @Warmup(iterations = 0)
     @Measurement(iterations = 1)
     public Model coldHotpath() {
-        release(); // nothing to release in single-shot mode; avgt runs (jmh/smoke.sh) load many per iteration
-        return loaded = ModelLoader.load(file);
+        return loadHotpath();
     }
 
     /**
@@ -88,8 +87,7 @@ public class ModelLoadBenchmark {
     @Warmup(iterations = 0)
     @Measurement(iterations = 1)
     public Booster coldXgboost4j() throws XGBoostError {
-        release();
-        return booster = XGBoost.loadModel(file.toString());
+        return loadXgboost4j();
     }
 
     /** @return Hotpath's model, loaded again in a warm JVM */
@@ -98,8 +96,7 @@ public class ModelLoadBenchmark {
     @Warmup(iterations = 5)
     @Measurement(iterations = 10)
     public Model warmHotpath() {
-        release(); // nothing to release in single-shot mode; avgt runs (jmh/smoke.sh) load many per iteration
-        return loaded = ModelLoader.load(file);
+        return loadHotpath();
     }
 
     /**
@@ -112,6 +109,15 @@ public class ModelLoadBenchmark {
     @Warmup(iterations = 5)
     @Measurement(iterations = 10)
     public Booster warmXgboost4j() throws XGBoostError {
+        return loadXgboost4j();
+    }
+
+    private Model loadHotpath() {
+        release(); // nothing to release in single-shot mode; avgt runs (jmh/smoke.sh) load many per iteration
+        return loaded = ModelLoader.load(file);
+    }
+
+    private Booster loadXgboost4j() throws XGBoostError {
         release();
         return booster = XGBoost.loadModel(file.toString());
     }
