@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
         description = "In-process, zero-allocation fraud scoring for the JVM: command-line tools.",
         subcommands = {
             ScoreCommand.class,
+            ExplainCommand.class,
             InspectCommand.class,
             CacheCommand.class,
             ShadowCommand.class,
