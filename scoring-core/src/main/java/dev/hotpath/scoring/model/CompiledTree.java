@@ -238,7 +238,7 @@ final class CompiledTree implements TreeView {
         for (int i = 0; i < count; i++) {
             int old = order[i];
             if (c.cover != null) {
-                c.cover[i] = checkedCover(t.cover()[old], count > 1, source, where + ".node[" + old + "]");
+                c.cover[i] = checkedCover(t.cover()[old], count > 1, source, where, old);
             }
             if (t.left()[old] == -1) {
                 c.feature[i] = -1;
@@ -266,9 +266,9 @@ final class CompiledTree implements TreeView {
      * Covers are training statistics, not used for scoring, but explanations divide by them: a tree with a split
      * needs finite, non-negative covers (XGBoost's minimum child weight guarantees it for every trained model).
      */
-    private static float checkedCover(float cover, boolean treeHasSplit, String source, String where) {
+    private static float checkedCover(float cover, boolean treeHasSplit, String source, String where, int node) {
         if (treeHasSplit && !(cover >= 0 && cover < Float.POSITIVE_INFINITY)) {
-            throw new ModelFormatException(source, where,
+            throw new ModelFormatException(source, nodeWhere(where, node),
                     "node cover (sum_hessian) must be finite and >= 0, found " + cover);
         }
         return cover;
