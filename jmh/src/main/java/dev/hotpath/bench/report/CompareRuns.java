@@ -1,6 +1,7 @@
 package dev.hotpath.bench.report;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,8 +22,9 @@ import java.util.Map;
  * (e.g. {@code --min-change 5}) and by re-running. Allocation is compared too: a change of 1 B/op or more (the
  * allocation gate's threshold) is named.
  *
- * <p>Usage: {@code CompareRuns A.json B.json [--min-change PCT] [--fail-on-slower]}; exit code 0, or 1 with
- * {@code --fail-on-slower} when any benchmark is slower, 2 for bad arguments or unreadable input. Stateless.
+ * <p>Usage: {@code CompareRuns A.json B.json [--min-change PCT] [--fail-on-slower]}; exit code 0, or 3 with
+ * {@code --fail-on-slower} when any benchmark is slower (a failed gate, as Hotpath's {@code GATE_FAILED}), 2 for
+ * bad arguments, 1 for unreadable input. Stateless.
  */
 public final class CompareRuns {
     /** How one benchmark changed. */
@@ -228,11 +230,28 @@ public final class CompareRuns {
     }
 
     /**
-     * Compares two result files and prints the table.
+     * Compares two result files and prints the table; exits with {@link #run}'s code.
      *
      * @param args {@code A.json B.json [--min-change PCT] [--fail-on-slower]}
      */
     public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Compares two result files and prints the table.
+     *
+     * @param args {@code A.json B.json [--min-change PCT] [--fail-on-slower]}
+     * @param out where the table (and {@code --help}) goes
+     * @param err where problems go
+     * @return 0; 3 with {@code --fail-on-slower} when any benchmark is slower (Hotpath's exit-code contract,
+     *     {@code ExitCodes} in shadow-report, which the benchmarks do not depend on: 3 means "ran fine, a gate
+     *     failed", so CI can tell a regression from a broken tool); 2 for a usage error; 1 for unreadable input
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> files = new ArrayList<>();
         double minChange = 0;
         boolean failOnSlower = false;
@@ -241,32 +260,27 @@ public final class CompareRuns {
                 case "--fail-on-slower" -> failOnSlower = true;
                 case "--min-change" -> {
                     if (i + 1 == args.length) {
-                        usage("--min-change needs a percentage");
-                        return;
+                        return usage(err, "--min-change needs a percentage");
                     }
                     try {
                         minChange = Double.parseDouble(args[++i].replace("%", "")) / 100;
                     } catch (NumberFormatException e) {
-                        usage("--min-change: not a number: " + args[i]);
-                        return;
+                        return usage(err, "--min-change: not a number: " + args[i]);
                     }
                 }
                 case "-h", "--help" -> {
-                    usage(null);
-                    return;
+                    return usage(out, null);
                 }
                 default -> {
                     if (args[i].startsWith("-")) {
-                        usage("unknown option " + args[i]);
-                        return;
+                        return usage(err, "unknown option " + args[i]);
                     }
                     files.add(args[i]);
                 }
             }
         }
         if (files.size() != 2) {
-            usage("give two result files");
-            return;
+            return usage(err, "give two result files");
         }
         List<JmhResult> a;
         List<JmhResult> b;
@@ -274,29 +288,24 @@ public final class CompareRuns {
             a = JmhResult.read(Path.of(files.get(0)));
             b = JmhResult.read(Path.of(files.get(1)));
         } catch (IOException e) {
-            System.err.println("compare: cannot read " + e.getMessage());
-            System.exit(2);
-            return;
+            err.println("compare: cannot read " + e.getMessage());
+            return 1;
         }
         List<Row> rows = compare(a, b, minChange);
-        System.out.print(render(rows, files.get(0), files.get(1), minChange));
-        if (failOnSlower && rows.stream().anyMatch(r -> r.verdict() == Verdict.SLOWER)) {
-            System.exit(1);
-        }
+        out.print(render(rows, files.get(0), files.get(1), minChange));
+        return failOnSlower && rows.stream().anyMatch(r -> r.verdict() == Verdict.SLOWER) ? 3 : 0;
     }
 
-    private static void usage(String problem) {
+    private static int usage(PrintStream to, String problem) {
         if (problem != null) {
-            System.err.println("compare: " + problem);
+            to.println("compare: " + problem);
         }
-        (problem == null ? System.out : System.err).println("usage: jmh/run.sh compare A.json B.json"
+        to.println("usage: jmh/run.sh compare A.json B.json"
                 + " [--min-change PCT] [--fail-on-slower]\n"
                 + "  A.json          the baseline run (e.g. one under benchmarks/)\n"
                 + "  B.json          the run to judge (jmh/run.sh prints where it wrote it)\n"
                 + "  --min-change P  call a change slower/faster only from P percent on (default 0)\n"
-                + "  --fail-on-slower  exit 1 when any benchmark is slower");
-        if (problem != null) {
-            System.exit(2);
-        }
+                + "  --fail-on-slower  exit 3 when any benchmark is slower (1: unreadable input, 2: usage)");
+        return problem == null ? 0 : 2;
     }
 }

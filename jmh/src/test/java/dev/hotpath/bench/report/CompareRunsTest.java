@@ -9,8 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotpath.bench.report.CompareRuns.Row;
 import dev.hotpath.bench.report.CompareRuns.Verdict;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The noise verdicts of {@code jmh/run.sh compare}, on JMH JSON in the shape JMH writes. */
 class CompareRunsTest {
@@ -128,5 +134,26 @@ class CompareRunsTest {
                 + " 4.400 ± 0.0500 | us/op | +15.8 % | **slower** |"), t);
         assertTrue(t.contains("1 benchmark: 1 slower."), t);
         assertTrue(t.contains("*within noise*"), t);
+    }
+
+    @Test
+    void shouldExitThreeOnlyWhenAskedToFailOnASlowerBenchmark(@TempDir Path dir) throws Exception {
+        Path a = Files.writeString(dir.resolve("a.json"), "[" + single(3.8, 0.05, "us/op") + "]");
+        Path slower = Files.writeString(dir.resolve("b.json"), "[" + single(4.2, 0.05, "us/op") + "]");
+        Path faster = Files.writeString(dir.resolve("c.json"), "[" + single(3.0, 0.05, "us/op") + "]");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        String[] slowerArgs = {a.toString(), slower.toString(), "--fail-on-slower"};
+        assertEquals(3, CompareRuns.run(slowerArgs, o, e), "a failed gate, as Hotpath's GATE_FAILED");
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("hotpathSingleRow"), out.toString());
+        assertEquals(0, CompareRuns.run(new String[] {a.toString(), slower.toString()}, o, e),
+                "without --fail-on-slower a slower run is only reported");
+        assertEquals(0, CompareRuns.run(new String[] {a.toString(), faster.toString(), "--fail-on-slower"}, o, e));
+        assertEquals(2, CompareRuns.run(new String[] {a.toString(), "--bogus"}, o, e), "usage error");
+        assertEquals(1, CompareRuns.run(new String[] {a.toString(), dir.resolve("missing.json").toString()}, o, e),
+                "unreadable input");
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot read"), err.toString());
     }
 }
