@@ -68,6 +68,16 @@ public final class TreeEnsemble extends BaseModel {
         return baseMargins.clone();
     }
 
+    /**
+     * The compiled trees in the order they are summed, for tools that work on the structure (explainers,
+     * inspection). Read-only views; {@link TreeView#childFor(int, float[], int)} is the routing scoring uses.
+     *
+     * @return the trees; unmodifiable
+     */
+    public List<TreeView> trees() {
+        return List.of(trees);
+    }
+
     /** @return {@code "perfect"}, {@code "interleaved"} or {@code "reference"}: which evaluator this model uses */
     public String evaluator() {
         return layout instanceof PerfectTreeLayout ? "perfect" : layout != null ? "interleaved" : "reference";

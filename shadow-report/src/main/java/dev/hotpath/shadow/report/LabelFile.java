@@ -97,8 +97,22 @@ final class LabelFile {
         } catch (IOException e) {
             throw new ShadowEvalException("cannot read labels file " + path + ": " + e.getMessage(), e);
         }
-        long[] p = Arrays.copyOf(pos, np);
-        long[] n = Arrays.copyOf(neg, nn);
+        return of(path, Arrays.copyOf(pos, np), Arrays.copyOf(neg, nn), rows);
+    }
+
+    /**
+     * Labels from another source than a file (a backtest's label column), counted the same way.
+     *
+     * @param source what the report names as the labels' origin
+     * @param p positive ids (sorted here)
+     * @param n negative ids (sorted here)
+     * @param rows labelled rows
+     */
+    static LabelFile of(String source, long[] p, long[] n, long rows) {
+        return of(Path.of(source), p, n, rows);
+    }
+
+    private static LabelFile of(Path path, long[] p, long[] n, long rows) {
         Arrays.sort(p);
         Arrays.sort(n);
         long conflicts = 0;

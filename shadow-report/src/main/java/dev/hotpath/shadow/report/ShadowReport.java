@@ -280,6 +280,25 @@ public final class ShadowReport {
                     + " have both labels; they are counted as positive.");
         }
 
+        List<String> inputs = new ArrayList<>();
+        for (Path p : b.logs) {
+            inputs.add(p.toString());
+        }
+        return assemble(b, data, labels, warnings, inputs, true);
+    }
+
+    /** Score pairs from any source: the same computation as for a log, from {@link #assemble} on. */
+    private static ShadowReport compute(Builder b, ScorePairs pairs) {
+        return assemble(b, pairs.toDataset(), pairs.toLabels(), new ArrayList<>(), pairs.sources(), false);
+    }
+
+    /**
+     * The one computation behind every report, whatever the records came from.
+     *
+     * @param fromLogs whether {@code data} was read from shadow logs (which have counters, latency and sampling)
+     */
+    private static ShadowReport assemble(Builder b, LogDataset data, LabelFile labels, List<String> warnings,
+            List<String> inputs, boolean fromLogs) {
         List<ShadowComparison> comparisons = new ArrayList<>();
         for (Map.Entry<Integer, LogDataset.Columns> e : data.shadows.entrySet()) {
             ShadowComparison c = compare(b, data, e.getKey(), e.getValue(), labels);
@@ -292,7 +311,7 @@ public final class ShadowReport {
             }
             comparisons.add(c.withGates(results, v));
         }
-        RunSummary run = runSummary(b, data, labels, warnings);
+        RunSummary run = runSummary(data, labels, warnings, inputs, fromLogs);
         Set<Integer> gated = gatedShadowIds(b.gatedShadows, comparisons);
         Verdict verdict = Verdict.PASS;
         List<ShadowComparison> gatedComparisons = new ArrayList<>();
@@ -344,7 +363,8 @@ public final class ShadowReport {
         return chosen;
     }
 
-    private static RunSummary runSummary(Builder b, LogDataset data, LabelFile labels, List<String> warnings) {
+    private static RunSummary runSummary(LogDataset data, LabelFile labels, List<String> warnings,
+            List<String> inputs, boolean fromLogs) {
         List<Long> withGlobal = data.instancesWithScope(ShadowLogFormat.SCOPE_GLOBAL);
         long[] g = data.sumLatest(withGlobal, ShadowLogFormat.SCOPE_GLOBAL);
         TreeSet<Integer> rates = new TreeSet<>();
@@ -357,7 +377,7 @@ public final class ShadowReport {
             warnings.add("The sampling rate changed during the run (" + rates.size() + " distinct rates); "
                     + "metrics are unweighted, so periods with a higher rate weigh more.");
         }
-        if (withGlobal.isEmpty() && !data.shadows.isEmpty()) {
+        if (fromLogs && withGlobal.isEmpty() && !data.shadows.isEmpty()) {
             warnings.add("The log has no COUNTERS records, so coverage and drops are unknown (was the process "
                     + "killed before its first counters interval?).");
         }
@@ -370,10 +390,6 @@ public final class ShadowReport {
             warnings.add(String.format(Locale.ROOT, "In at least one interval %.1f%% of sampled requests were "
                     + "dropped because the intake ring was full. Drops come in bursts (and bursts can coincide with "
                     + "attacks), so the compared traffic may under-represent those periods.", 100 * maxDrop));
-        }
-        List<String> inputs = new ArrayList<>();
-        for (Path p : b.logs) {
-            inputs.add(p.toString());
         }
         return new RunSummary(inputs, labels == null ? null : labels.path().toString(), data.summary,
                 data.firstEpoch == Long.MAX_VALUE ? 0 : data.firstEpoch,
@@ -893,6 +909,18 @@ public final class ShadowReport {
                 throw new ConfigurationException("add at least one log directory with addLog(...)");
             }
             return compute(this);
+        }
+
+        /**
+         * Computes the report over score pairs from any source (a backtest, a notebook) instead of logs: the same
+         * statistics, gates and verdict, through the same code. Logs and labels files added to this builder are not
+         * read; the pairs carry their own labels.
+         *
+         * @param pairs the current model's and the candidate's scores
+         * @return the report, with the candidate as its one shadow
+         */
+        public ShadowReport build(ScorePairs pairs) {
+            return compute(this, Objects.requireNonNull(pairs, "pairs"));
         }
 
         private static float finite(String name, float v) {
