@@ -26,6 +26,8 @@ final class CompiledTree implements TreeView {
     final int depth;
     final boolean hasCategorical;
     final float[] cover;        // per node, or null when the file has none
+    /** LightGBM semantics (double thresholds, missing types, bitsets, double and linear leaves), else {@code null}. */
+    final LightgbmSplits lightgbm;
 
     private CompiledTree(int n, int leafSize, int group, float weight, int depth, boolean hasCategorical,
                          boolean hasCover) {
@@ -41,6 +43,28 @@ final class CompiledTree implements TreeView {
         this.depth = depth;
         this.hasCategorical = hasCategorical;
         this.cover = hasCover ? new float[n] : null;
+        this.lightgbm = null;
+    }
+
+    /**
+     * A LightGBM tree: {@code base}'s structure with LightGBM's semantics. Its {@code threshold}s are the strict float
+     * thresholds of {@link LightgbmSplits#strictFloatThreshold}; the XGBoost {@code categories} are not used. It has
+     * no covers yet (LightGBM's {@code internal_count}/{@code leaf_count} are not wired), so explainers refuse it.
+     */
+    CompiledTree(CompiledTree base, LightgbmSplits lightgbm) {
+        this.feature = base.feature;
+        this.threshold = base.threshold;
+        this.right = base.right;
+        this.defaultLeft = base.defaultLeft;
+        this.categories = null;
+        this.leafVector = null;
+        this.leafSize = 1;
+        this.group = base.group;
+        this.weight = 1.0f;
+        this.depth = base.depth;
+        this.hasCategorical = lightgbm.hasCategorical();
+        this.cover = null;
+        this.lightgbm = lightgbm;
     }
 
     /** Follows the tree for one row and returns the leaf's index. Reference semantics (XGBoost's CPU predictor). */
@@ -59,6 +83,9 @@ final class CompiledTree implements TreeView {
      */
     @Override
     public int childFor(int n, float[] x, int off) {
+        if (lightgbm != null) {
+            return lightgbm.childFor(this, n, x, off);
+        }
         float v = x[off + feature[n]];
         boolean missing = v != v;
         boolean goLeft;
