@@ -15,8 +15,8 @@ import java.util.Objects;
  * {@code .model} files):
  * <ul>
  *   <li>{@code binf} at offset 0: legacy binary (XGBoost 1.1 – 3.0);</li>
- *   <li>{@code '{'}, optional whitespace, then {@code '"'}: JSON text;</li>
- *   <li>{@code '{'} followed by a UBJSON integer-type marker ({@code i U I l L}; XGBoost always writes {@code L}):
+ *   <li><code>'{'</code>, optional whitespace, then {@code '"'}: JSON text;</li>
+ *   <li><code>'{'</code> followed by a UBJSON integer-type marker ({@code i U I l L}; XGBoost always writes {@code L}):
  *       UBJSON;</li>
  *   <li>anything else: tried as header-less legacy binary (XGBoost 1.0 and earlier wrote no {@code binf}).</li>
  * </ul>
