@@ -91,6 +91,27 @@ final class ShadowCommand implements Runnable {
                         + " shadows are still reported but cannot fail the verdict or the exit code.")
         private List<String> shadows;
 
+        @Option(names = "--weight", paramLabel = "amount",
+                description = "Adds amount-weighted precision, recall and block rate (fraud money caught, good"
+                        + " money blocked). A shadow log weighs by 'amount', the amountMinor the service passed"
+                        + " with each request.")
+        private String weight;
+
+        @Option(names = "--segment", paramLabel = "segment",
+                description = "Adds every metric per segment, largest shift first. A shadow log segments by"
+                        + " 'segment', the segmentKey the service passed with each request.")
+        private List<String> segments;
+
+        @Option(names = "--min-segment-size", paramLabel = "N", defaultValue = "100",
+                description = "Comparable requests a segment needs to be listed on its own; smaller ones fold"
+                        + " into (other). Default ${DEFAULT-VALUE}.")
+        private int minSegmentSize;
+
+        @Option(names = "--max-segments", paramLabel = "N", defaultValue = "20",
+                description = "Segments listed per column at most; the rest fold into (other)."
+                        + " Default ${DEFAULT-VALUE}.")
+        private int maxSegments;
+
         @Option(names = "--quiet", description = "Do not print the text report (the verdict line still prints).")
         private boolean quiet;
 
@@ -116,9 +137,17 @@ final class ShadowCommand implements Runnable {
             }
             ShadowReport report;
             try {
+                if (weight != null) {
+                    b.weight(weight);
+                }
+                if (segments != null) {
+                    segments.forEach(b::segment);
+                }
+                b.minSegmentSize(minSegmentSize).maxSegments(maxSegments);
                 report = b.build();
             } catch (ConfigurationException e) {
-                // What the builder can still refuse here comes from the options: a --shadow name not in the log.
+                // What the builder can still refuse here comes from the options: a --shadow name not in the log, a
+                // --weight or --segment the log does not record, a segment size out of range.
                 throw new ParameterException(spec.commandLine(), e.getMessage(), e);
             }
             if (json != null) {

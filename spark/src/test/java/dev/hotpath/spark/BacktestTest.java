@@ -81,9 +81,11 @@ class BacktestTest {
             fields.add(DataTypes.createStructField(f, DataTypes.DoubleType, true));
         }
         fields.add(DataTypes.createStructField("is_fraud", DataTypes.IntegerType, true));
+        fields.add(DataTypes.createStructField("paid", DataTypes.DoubleType, false));
+        fields.add(DataTypes.createStructField("country", DataTypes.IntegerType, true));
         List<Row> rows = new ArrayList<>();
         for (int r = 0; r < N; r++) {
-            Object[] v = new Object[NF + 2];
+            Object[] v = new Object[NF + 4];
             v[0] = 1000L + r;
             for (int f = 0; f < NF; f++) {
                 float a = x[r * NF + f];
@@ -91,6 +93,8 @@ class BacktestTest {
             }
             labels[r] = r % 10 == 3 ? -1 : (int) y[r];
             v[NF + 1] = labels[r] < 0 ? null : labels[r];
+            v[NF + 2] = (double) amount(r);
+            v[NF + 3] = r % 3;
             rows.add(RowFactory.create(v));
         }
         table = dir.resolve("payments.parquet");
@@ -142,6 +146,11 @@ class BacktestTest {
         return r;
     }
 
+    /** The amount of row {@code r}, whole, so that a shadow log (minor units, long) can carry it exactly. */
+    private static long amount(int r) {
+        return (r % 7) * 100L;
+    }
+
     private static float[] expected(Path model) throws Exception {
         float[] e = new float[N];
         try (Model m = ModelLoader.load(model)) {
@@ -155,7 +164,7 @@ class BacktestTest {
         Path out = dir.resolve("bt-parquet");
         Run r = backtest("--model", currentFile.toString(), "--candidate", candidateFile.toString(), "--input",
                 table.toString(), "--out", out.toString(), "--labels", "is_fraud", "--threshold", "0.5",
-                "--gates", GATES, "--quiet");
+                "--gates", GATES, "--weight", "paid", "--segment", "country", "--quiet");
         assertEquals(ExitCodes.OK, r.code, r.out + r.err);
         assertTrue(r.out.contains("verdict: "), r.out);
 
@@ -186,7 +195,8 @@ class BacktestTest {
             w.registerModel(new ModelDescriptor(2, ShadowLogFormat.ROLE_SHADOW, "fraud-v8.ubj", "", "", "",
                     0.5f, NF, 0, 0));
             for (int i = 0; i < N; i++) {
-                assertTrue(w.appendComparison(1L + i, i, 0, 1, 2, cur[i], cand[i], 0, 0, 0, 0, 0, 0, 10_000));
+                assertTrue(w.appendComparison(1L + i, i, amount(i), 1, 2, cur[i], cand[i], 0, 0, 0, 0, 0, i % 3,
+                        10_000));
                 if (labels[i] >= 0) {
                     csv.append(i).append(',').append(labels[i]).append('\n');
                 }
@@ -194,7 +204,7 @@ class BacktestTest {
         }
         Files.writeString(labelsCsv, csv.toString());
         ShadowReport shadow = ShadowReport.builder().addLog(log).labels(labelsCsv).threshold(0.5f)
-                .gates(ShadowGates.parse(GATES)).build();
+                .gates(ShadowGates.parse(GATES)).weight("amount").segment("segment").build();
         Map<String, Object> fromLog = comparison(shadow.toJson());
         Map<String, Object> fromBacktest = comparison(Files.readString(out.resolve("report.json")));
         // Everything but what only a log has (models' metadata, coverage, latency, times in the disagreement
@@ -209,6 +219,32 @@ class BacktestTest {
         }
         assertTrue(fromLog.containsKey("drift") && fromLog.containsKey("labels") && fromLog.containsKey("gates"), fromLog.keySet()
                 .toString());
+        // Weighted and per-segment metrics: the same code for both, so the same figures (the log's segment column
+        // is the service's segment key, named 'segment'; the backtest's is the table's column 'country').
+        Map<String, Object> slicesLog = slices(shadow.toJson());
+        Map<String, Object> slicesBacktest = slices(Files.readString(out.resolve("report.json")));
+        assertEquals(slicesLog.get("weighted"), slicesBacktest.get("weighted"));
+        assertEquals(rows(slicesLog), rows(slicesBacktest));
+        // ... and the figures are the table's: the current model's fraud money caught and good money blocked.
+        double caught = 0;
+        double goodBlocked = 0;
+        double total = 0;
+        for (int i = 0; i < N; i++) {
+            total += amount(i);
+            if (cur[i] >= 0.5f && labels[i] == 1) {
+                caught += amount(i);
+            } else if (cur[i] >= 0.5f && labels[i] == 0) {
+                goodBlocked += amount(i);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> primary = (Map<String, Object>) ((List<Object>) slicesBacktest.get("weighted")).get(0);
+        assertEquals(total, primary.get("totalWeight"));
+        assertEquals(caught, primary.get("fraudCaught"));
+        assertEquals(goodBlocked, primary.get("goodBlocked"));
+        assertTrue(caught > 0 && goodBlocked >= 0, "the table must exercise the weights: caught " + caught);
+        assertEquals(3, rows(slicesBacktest).size(), "countries 0, 1, 2, 200 rows each");
+        assertTrue(Files.readString(out.resolve("report.txt")).contains("SEGMENTS BY country"));
         assertTrue(Files.size(out.resolve("report.html")) > 1000);
         assertTrue(Files.readString(out.resolve("report.txt")).contains("fraud-v8.ubj"));
     }
@@ -257,6 +293,17 @@ class BacktestTest {
                 candidateFile.toString(), "--input", table.toString(), "--out", dir.resolve("bt-nomodel").toString());
         assertEquals(ExitCodes.FAILURE, r.code, r.out + r.err);
         assertTrue(r.err.contains("absent.json"), r.err);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> slices(String json) throws Exception {
+        Map<String, Object> root = (Map<String, Object>) parse(json);
+        return (Map<String, Object>) ((List<Object>) root.get("slices")).get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> rows(Map<String, Object> slices) {
+        return (List<Object>) ((Map<String, Object>) ((List<Object>) slices.get("segments")).get(0)).get("rows");
     }
 
     @SuppressWarnings("unchecked")
