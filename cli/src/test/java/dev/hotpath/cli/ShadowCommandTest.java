@@ -69,6 +69,30 @@ class ShadowCommandTest {
     }
 
     @Test
+    void exportWritesEveryComparisonRecordAsCsvAndSendsParquetToTheSparkModule() throws Exception {
+        Path csv = dir.resolve("export.csv");
+        CliRunner.Result r = CliRunner.runReal("shadow", "export", "--log", log.toString(), "--output",
+                csv.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        List<String> lines = Files.readAllLines(csv);
+        String[] header = lines.get(0).split(",");
+        assertEquals("request_id", header[0]);
+        assertEquals("feature_2", header[header.length - 1], "three captured features");
+        // two shadows, each compared on every accepted request
+        long reversed = lines.stream().filter(l -> l.contains(",reversed,2,")).count();
+        long twin = lines.stream().filter(l -> l.contains(",twin,3,")).count();
+        assertEquals(reversed, twin);
+        assertEquals(lines.size() - 1, reversed + twin);
+        assertTrue(reversed > 2_500, "rows " + reversed);
+        assertTrue(r.out().contains("exported " + (lines.size() - 1) + " comparison record(s)"), r.out());
+
+        CliRunner.Result parquet = CliRunner.runReal("shadow", "export", "--log", log.toString(), "--output",
+                dir.resolve("export.parquet").toString());
+        assertEquals(ExitCodes.USAGE, parquet.exitCode(), parquet.out());
+        assertTrue(parquet.err().contains("spark module"), parquet.err());
+    }
+
+    @Test
     void reportAddsAmountWeightedAndPerSegmentMetricsFromWhatTheServicePassed() throws Exception {
         Path json = dir.resolve("sliced.json");
         CliRunner.Result r = CliRunner.runReal("shadow", "report", "--log", log.toString(), "--weight", "amount",

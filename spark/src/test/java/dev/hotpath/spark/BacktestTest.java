@@ -276,6 +276,61 @@ class BacktestTest {
     }
 
     @Test
+    void shouldExportAShadowLogAsOneParquetFileWithTheCsvExportsColumns() throws Exception {
+        Path log = dir.resolve("export-log");
+        try (ShadowLogWriter w = ShadowLogWriter.open(log, LogOptions.builder().hostTag("test").instanceId(2)
+                .minFreeBytes(0).fsyncPolicy(FsyncPolicy.none()).build())) {
+            w.registerModel(new ModelDescriptor(1, ShadowLogFormat.ROLE_PRIMARY, "fraud-v7", "", "", "", 0.5f, 2, 0,
+                    0));
+            w.registerModel(new ModelDescriptor(2, ShadowLogFormat.ROLE_SHADOW, "fraud-v8", "", "", "", 0.6f, 2, 0,
+                    0));
+            assertTrue(w.appendComparison(1_764_000_000_000_000_000L, 7, 1250, 1, 2, 0.75f, 0.55f, 0, 0, 0, 900,
+                    1200, 44, 10_000));
+            assertTrue(w.appendComparison(1_764_000_000_001_000_000L, 8, 0, 1, 2, 0.25f, Float.NaN, 0, 0,
+                    ShadowLogFormat.FLAG_SHADOW_ERROR, 0, 0, 0, 2_500));
+            org.agrona.concurrent.UnsafeBuffer b = new org.agrona.concurrent.UnsafeBuffer(new byte[256]);
+            int len = dev.hotpath.shadow.log.LogRecordEncoder.encodeFeaturesHeader(b, 0, 1_764_000_000_001_000_000L,
+                    8, 0, 1, 2, 0.25f, 0, 0, 2_500, 10_000);
+            b.putFloat(ShadowLogFormat.F_VALUES, 3.5f, ShadowLogFormat.ORDER);
+            b.putFloat(ShadowLogFormat.F_VALUES + 4, Float.NEGATIVE_INFINITY, ShadowLogFormat.ORDER);
+            assertTrue(w.append(b, 0, len));
+        }
+        Path file = dir.resolve("comparisons.parquet");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = ShadowExport.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err, "shadow",
+                "export", "--log", log.toString(), "--output", file.toString());
+        assertEquals(ExitCodes.OK, code, out.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.isRegularFile(file), "one Parquet file, not a directory");
+        assertFalse(Files.exists(dir.resolve("comparisons.parquet.parts")));
+
+        org.apache.spark.sql.Dataset<Row> t = spark.read().parquet(file.toString());
+        List<String> columns = new ArrayList<>(dev.hotpath.shadow.report.ComparisonExport.COLUMNS);
+        columns.add("feature_0");
+        columns.add("feature_1");
+        assertEquals(columns, List.of(t.columns()));
+        List<Row> rows = t.orderBy("request_id").collectAsList();
+        assertEquals(2, rows.size());
+        Row a = rows.get(0);
+        assertEquals(7L, a.getLong(0));
+        assertEquals("fraud-v7", a.getString(3));
+        assertEquals(Float.floatToRawIntBits(0.75f), Float.floatToRawIntBits(a.getFloat(5)));
+        assertEquals(Boolean.TRUE, a.get(7), "0.75 >= 0.5 blocks");
+        assertEquals("fraud-v8", a.getString(8));
+        assertEquals(Float.floatToRawIntBits(0.55f), Float.floatToRawIntBits(a.getFloat(10)));
+        assertEquals(Boolean.FALSE, a.get(12), "0.55 < 0.6 allows");
+        assertEquals(1250L, a.getLong(19));
+        assertEquals(44, a.getInt(20));
+        assertTrue(a.isNullAt(22) && a.isNullAt(23), "features of a request not captured are null");
+        Row b = rows.get(1);
+        assertTrue(Float.isNaN(b.getFloat(10)), "the failed shadow's NaN");
+        assertEquals(Boolean.TRUE, b.get(13), "shadow_error");
+        assertEquals(0.25, b.getDouble(21));
+        assertEquals(3.5f, b.getFloat(22));
+        assertEquals(Float.NEGATIVE_INFINITY, b.getFloat(23));
+        assertEquals(java.sql.Timestamp.from(java.time.Instant.parse("2025-11-24T16:00:00.001Z")), b.get(2));
+    }
+
+    @Test
     void shouldNameAMissingFeatureColumnAndWriteNoScores() throws Exception {
         Path narrow = dir.resolve("narrow.parquet");
         spark.read().parquet(table.toString()).drop("velocity").write().parquet(narrow.toString());
