@@ -1,17 +1,10 @@
 package dev.hotpath.cli;
 
-import dev.hotpath.scoring.Model;
 import dev.hotpath.shadow.report.ExitCodes;
-import java.io.BufferedWriter;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,8 +38,10 @@ import picocli.CommandLine.Spec;
                     + " margin_0,margin_1), then"
                     + " exactly one line per input row, values separated by commas and written with Java's"
                     + " Float.toString, so each parses back to the identical float. Lines end with \\n.",
-            "With --output the file is replaced only when scoring succeeds; on stdout, rows before an error"
-                    + " may already have been written.",
+            "With --output a file is replaced only when scoring succeeds (through a symbolic link, the file it"
+                    + " points to is replaced and the link kept); a FIFO or device (e.g. /dev/stdout) is written"
+                    + " directly. On stdout, a FIFO or a device, rows before an error may already have been"
+                    + " written.",
             "Progress goes to stderr, and only for runs longer than 2 seconds.",
             "",
             "Exit codes: 0 ok, 1 runtime failure (bad model or input: one line 'hotpath: error: ...' on"
@@ -56,53 +51,18 @@ final class ScoreCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE",
-            description = "The model file: XGBoost JSON, UBJSON or legacy binary, or ONNX (detected from the"
-                    + " content).")
-    private Path model;
-
-    @Option(names = "--input", required = true, paramLabel = "IN.csv",
-            description = "The CSV file to score; '-' reads stdin.")
-    private Path input;
-
-    @Option(names = "--output", paramLabel = "OUT.csv",
-            description = "Where to write the scores (default: stdout; '-' is stdout too).")
-    private Path output;
+    @Mixin
+    private CsvCommandOptions csv;
 
     @Option(names = "--margin",
             description = "Write the raw, untransformed margins (e.g. log-odds) instead of the model's outputs.")
     private boolean margin;
 
-    @Option(names = "--allow-missing-columns",
-            description = "Treat model features that have no column in the header as missing (NaN) in every row"
-                    + " instead of failing.")
-    private boolean allowMissingColumns;
-
-    @Option(names = "--no-progress", description = "Never print progress on stderr.")
-    private boolean noProgress;
-
     @Override
     public Integer call() throws IOException {
         HotpathCli cli = HotpathCli.from(spec);
-        boolean fromStdin = CliFiles.isDash(input);
-        String inputName = fromStdin ? "<stdin>" : input.toString();
-        try (InputStream in = fromStdin ? new FilterInputStream(cli.stdin()) {
-                    @Override
-                    public void close() {
-                        // stdin belongs to the process, not to this command
-                    }
-                } : CliFiles.openInput(input, "input");
-             Model m = cli.loadModel(model)) {
-            CsvScorer scorer = new CsvScorer(m, margin, allowMissingColumns, CsvLineReader.DEFAULT_MAX_LINE_BYTES);
-            ProgressReporter progress = ProgressReporter.standard(cli.stderr(), "scored", !noProgress);
-            if (output == null || CliFiles.isDash(output)) {
-                Writer out = new BufferedWriter(new OutputStreamWriter(cli.stdout(), StandardCharsets.UTF_8),
-                        CliFiles.OUTPUT_BUFFER_CHARS);
-                scorer.score(in, inputName, out, progress);
-            } else {
-                CliFiles.writeAtomically(output, "output", out -> scorer.score(in, inputName, out, progress));
-            }
-        }
+        CsvScorer.run(cli, csv.input, csv.output, csv.model, m -> new CsvScorer(m, margin, csv.allowMissingColumns,
+                CsvLineReader.DEFAULT_MAX_LINE_BYTES), "scored", !csv.noProgress);
         return ExitCodes.OK;
     }
 }

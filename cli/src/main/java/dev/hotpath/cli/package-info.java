@@ -1,6 +1,7 @@
 /**
  * The {@code hotpath} command line: {@link dev.hotpath.cli.HotpathCli} (the picocli root and {@code main} class)
- * with the {@code score} and {@code inspect} commands, the streaming CSV scorer behind {@code score}, and the
+ * with its commands ({@code score}, {@code explain}, {@code inspect}, {@code cache}, {@code shadow}, {@code demo}), the
+ * streaming CSV engine behind {@code score} and {@code explain}, and the
  * {@link dev.hotpath.shadow.report.ExitCodes} contract. Run it through {@code bin/hotpath}.
  *
  * <p><b>Threading:</b> every command runs on the calling thread; objects here are single-use and not thread-safe.

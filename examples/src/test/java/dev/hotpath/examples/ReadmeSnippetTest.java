@@ -8,21 +8,33 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The README's "Embedding Hotpath" code is exactly the compiled code of {@link FraudScoring}. */
+/**
+ * The README's code is exactly the compiled code of the examples: "Embedding Hotpath" is {@link FraudScoring}'s,
+ * "Why was this payment blocked?" is {@link PaymentReasons}'.
+ */
 class ReadmeSnippetTest {
     @Test
     void readmeShowsTheCompiledEmbeddingCode() throws Exception {
+        assertReadmeContains("FraudScoring", "embedding");
+    }
+
+    @Test
+    void readmeShowsTheCompiledReasonCodesCode() throws Exception {
+        assertReadmeContains("PaymentReasons", "reasons");
+    }
+
+    private static void assertReadmeContains(String className, String marker) throws Exception {
         List<String> source = Files.readAllLines(
-                Path.of("src/main/java/dev/hotpath/examples/FraudScoring.java"), StandardCharsets.UTF_8);
-        int begin = source.indexOf("    // README:embedding:begin");
-        int end = source.indexOf("    // README:embedding:end");
-        assertTrue(begin >= 0 && end > begin, "markers in FraudScoring.java");
+                Path.of("src/main/java/dev/hotpath/examples/" + className + ".java"), StandardCharsets.UTF_8);
+        int begin = source.indexOf("    // README:" + marker + ":begin");
+        int end = source.indexOf("    // README:" + marker + ":end");
+        assertTrue(begin >= 0 && end > begin, "markers in " + className + ".java");
         StringBuilder snippet = new StringBuilder();
         for (String line : source.subList(begin + 1, end)) {
             snippet.append(line.startsWith("    ") ? line.substring(4) : line).append('\n');
         }
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
         assertTrue(readme.contains(snippet),
-                "README.md must contain FraudScoring's embedding code verbatim (4-space indent removed):\n" + snippet);
+                "README.md must contain " + className + "'s code verbatim (4-space indent removed):\n" + snippet);
     }
 }

@@ -10,9 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -143,7 +141,8 @@ public final class FeatureWriter implements AutoCloseable {
     /**
      * Creates a new, empty, unpublished generation of {@code view} (whose definition may differ from the published
      * one: that is how a schema changes). Takes the view's build lock until {@link #publish()} or {@link #close()};
-     * closing without publishing deletes the file.
+     * closing without publishing deletes the file. Under the lock it first deletes what earlier builds that never
+     * published left behind (generation files newer than the published manifest's, e.g. of a killed load).
      *
      * <p>Sizing: the map holds {@code expectedEntities} plus 25 % headroom (Chronicle can grow about 2x more by
      * chaining segment tiers, then {@link CacheFullException}).
@@ -173,7 +172,9 @@ public final class FeatureWriter implements AutoCloseable {
         BuildLock lock = BuildLock.acquire(dir, view.name());
         try {
             long now = options.clock().getAsLong();
+            // Numbered before the leftovers of killed builds are deleted, so a generation number is never reused.
             long generation = nextGeneration(dir, view.name());
+            GenerationFiles.deleteUnpublished(dir, view.name());
             int averageKeyBytes = view.keyKind() == KeyKind.STRING ? options.averageIdBytes() : 8;
             Manifest m = new Manifest(view, generation, RecordLayout.recordSize(view.dimension()),
                     capacityFor(expectedEntities), averageKeyBytes, now, ProcessHandle.current().pid());
@@ -231,7 +232,7 @@ public final class FeatureWriter implements AutoCloseable {
         long now = clock.getAsLong();
         s.record.writeHeader(eventTimeMillis, now, fingerprint, 0, dimension);
         s.record.writeValues(values, offset, dimension);
-        return put(s, id, now, -1, 0) == MapHandle.INSERTED;
+        return put(s, id, now, -1, 0, null, false) == MapHandle.INSERTED;
     }
 
     /**
@@ -254,7 +255,7 @@ public final class FeatureWriter implements AutoCloseable {
         long now = clock.getAsLong();
         s.record.writeHeader(eventTimeMillis, now, fingerprint, 0, dimension);
         s.record.writeValues(values, offset, dimension);
-        return putLong(s, id, now, -1, 0) == MapHandle.INSERTED;
+        return putLong(s, id, now, -1, 0, null, false) == MapHandle.INSERTED;
     }
 
     /**
@@ -280,7 +281,8 @@ public final class FeatureWriter implements AutoCloseable {
             long now = clock.getAsLong();
             s.record.writeHeader(batch.eventTime(i), now, fingerprint, 0, dimension);
             s.record.writeValues(values, i * dimension, dimension);
-            int r = batch.isLongId(i) ? putLong(s, batch.longId(i), now, i, n) : put(s, batch.stringId(i), now, i, n);
+            int r = batch.isLongId(i) ? putLong(s, batch.longId(i), now, i, n, null, false)
+                    : put(s, batch.stringId(i), now, i, n, null, false);
             if (r == MapHandle.INSERTED) {
                 inserted++;
             }
@@ -288,14 +290,84 @@ public final class FeatureWriter implements AutoCloseable {
         return inserted;
     }
 
-    private int put(Scratch s, CharSequence id, long now, int batchIndex, int batchSize) {
+    /**
+     * Last-writer-wins by event time, for followers of an update stream: writes the entity's features unless the
+     * stored record has a <em>newer</em> event time (then nothing is written and {@link MergeOutcome#SKIPPED_OLDER}
+     * is returned). An update with the same event time is written, so re-applying an update is harmless. A partial
+     * update ({@code present} not null) changes only the features whose bit is set
+     * ({@code (present[i >>> 6] & (1L << i)) != 0}); the others keep their stored values, or are NaN ("missing")
+     * for a new entity. The stored record's event time becomes {@code eventTimeMillis}. The comparison and the write
+     * happen under the entity's segment write lock, so concurrent merges of one entity are atomic. Thread-safe;
+     * allocation-free after the thread's first call.
+     *
+     * @param id the entity id (for a long-keyed view, its decimal form)
+     * @param eventTimeMillis as-of time of the update (epoch ms)
+     * @param values the features in view order; entries of features not in {@code present} are ignored
+     * @param offset where feature 0 is in {@code values}
+     * @param present which features the update carries, one bit per feature; null means all
+     * @return what happened
+     * @throws IllegalArgumentException if the id is invalid, or {@code present} has fewer than
+     *                                  {@code ceil(dimension / 64)} words
+     * @throws LockTimeoutException if the entity's segment stayed locked (a process died holding it)
+     * @throws CacheFullException if the generation has no room for a new entity
+     */
+    public MergeOutcome merge(CharSequence id, long eventTimeMillis, float[] values, int offset, long[] present) {
+        Scratch s = mergeRecord(eventTimeMillis, values, offset, present);
+        return outcome(put(s, id, s.now, -1, 0, present, true));
+    }
+
+    /**
+     * {@link #merge(CharSequence, long, float[], int, long[])} keyed by a long id. Thread-safe; allocation-free
+     * after the thread's first call.
+     *
+     * @param id the entity id; {@link Long#MIN_VALUE} is reserved
+     * @param eventTimeMillis as-of time of the update (epoch ms)
+     * @param values the features in view order
+     * @param offset where feature 0 is in {@code values}
+     * @param present which features the update carries; null means all
+     * @return what happened
+     * @throws IllegalArgumentException if the id is {@link Long#MIN_VALUE} or {@code present} is too short
+     * @throws LockTimeoutException if the entity's segment stayed locked
+     * @throws CacheFullException if the generation has no room for a new entity
+     */
+    public MergeOutcome merge(long id, long eventTimeMillis, float[] values, int offset, long[] present) {
+        Scratch s = mergeRecord(eventTimeMillis, values, offset, present);
+        return outcome(putLong(s, id, s.now, -1, 0, present, true));
+    }
+
+    /** Checks a merge's arguments and writes its record into the thread's buffer (stamped with {@code s.now}). */
+    private Scratch mergeRecord(long eventTimeMillis, float[] values, int offset, long[] present) {
+        checkWritable();
+        checkRoom(values, offset);
+        checkPresent(present);
+        Scratch s = scratch.get();
+        s.now = clock.getAsLong();
+        s.record.writeHeader(eventTimeMillis, s.now, fingerprint, 0, dimension);
+        s.record.writeValues(values, offset, dimension);
+        return s;
+    }
+
+    private static MergeOutcome outcome(int r) {
+        return r == MapHandle.INSERTED ? MergeOutcome.INSERTED
+                : r == MapHandle.OLDER ? MergeOutcome.SKIPPED_OLDER : MergeOutcome.UPDATED;
+    }
+
+    private void checkPresent(long[] present) {
+        if (present != null && present.length < (dimension + 63) >>> 6) {
+            throw new IllegalArgumentException("present has " + present.length + " words; view " + view.name()
+                    + " has " + dimension + " features and needs " + ((dimension + 63) >>> 6));
+        }
+    }
+
+    private int put(Scratch s, CharSequence id, long now, int batchIndex, int batchSize, long[] present,
+                    boolean merge) {
         int r;
         if (handle.stringMap != null) {
             String invalid = Ids.invalidStringId(id);
             if (invalid != null) {
                 throw badId(invalid, id, batchIndex, batchSize);
             }
-            r = write(handle.stringMap, id, s.record, id, batchIndex, batchSize);
+            r = write(handle.stringMap, id, s.record, id, batchIndex, batchSize, present, merge);
         } else {
             long v = Ids.parseLongId(id);
             if (v == Long.MIN_VALUE) {
@@ -303,13 +375,14 @@ public final class FeatureWriter implements AutoCloseable {
                         + Long.MIN_VALUE, id, batchIndex, batchSize);
             }
             s.longKey.setValue(v);
-            r = write(handle.longMap, s.longKey, s.record, id, batchIndex, batchSize);
+            r = write(handle.longMap, s.longKey, s.record, id, batchIndex, batchSize, present, merge);
         }
         written(r, now);
         return r;
     }
 
-    private int putLong(Scratch s, long id, long now, int batchIndex, int batchSize) {
+    private int putLong(Scratch s, long id, long now, int batchIndex, int batchSize, long[] present,
+                        boolean merge) {
         int r;
         if (handle.longMap != null) {
             if (id == RecordLayout.META_LONG_KEY) {
@@ -317,18 +390,21 @@ public final class FeatureWriter implements AutoCloseable {
                         batchIndex, batchSize);
             }
             s.longKey.setValue(id);
-            r = write(handle.longMap, s.longKey, s.record, null, batchIndex, batchSize);
+            r = write(handle.longMap, s.longKey, s.record, null, batchIndex, batchSize, present, merge);
         } else {
             StringBuilder sb = s.stringKey;
             sb.setLength(0);
             sb.append(id);
-            r = write(handle.stringMap, sb, s.record, null, batchIndex, batchSize);
+            r = write(handle.stringMap, sb, s.record, null, batchIndex, batchSize, present, merge);
         }
         written(r, now);
         return r;
     }
 
     private void written(int r, long now) {
+        if (r == MapHandle.OLDER) {
+            return;
+        }
         if (r == MapHandle.INSERTED) {
             inserts.incrementAndGet();
         } else {
@@ -341,10 +417,11 @@ public final class FeatureWriter implements AutoCloseable {
 
     /** @param idForMessage the id to name in errors; null means "derive from key" (cold path only) */
     private <K> int write(ChronicleMap<K, byte[]> map, K key, RecordData record,
-                          CharSequence idForMessage, int batchIndex, int batchSize) {
+                          CharSequence idForMessage, int batchIndex, int batchSize, long[] present, boolean merge) {
         int r;
         try {
-            r = MapHandle.writeRecord(map, key, record, lockNanos, writeHook);
+            r = merge ? MapHandle.mergeRecord(map, key, record, present, dimension, lockNanos, writeHook)
+                    : MapHandle.writeRecord(map, key, record, lockNanos, writeHook);
         } catch (IllegalStateException e) {
             if (isChronicleFull(e)) {
                 throw full(e);
@@ -493,9 +570,13 @@ public final class FeatureWriter implements AutoCloseable {
      */
     public void heartbeat() {
         checkWritable();
+        writeMeta(published);
+    }
+
+    private void writeMeta(boolean publishedFlag) {
         Scratch s = scratch.get();
-        handle.writeMeta(clock.getAsLong(), watermarkMillis, newestWriteMillis.get(), createdAtMillis, s.record,
-                s.longKey);
+        handle.writeMeta(clock.getAsLong(), watermarkMillis, newestWriteMillis.get(), createdAtMillis, publishedFlag,
+                s.record, s.longKey);
     }
 
     private void heartbeatLoop() {
@@ -537,9 +618,10 @@ public final class FeatureWriter implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ publish / close
 
     /**
-     * Publishes this (new) generation: writes its meta record, then atomically replaces the view's manifest so
-     * readers switch to it; deletes superseded generation files beyond {@link WriterOptions#retainedGenerations()}
-     * and releases the build lock. The writer stays open on the now-current generation. Thread-safe; cold path.
+     * Publishes this (new) generation: writes its meta record (marked published), then atomically replaces the
+     * view's manifest so readers switch to it; keeps the {@link WriterOptions#retainedGenerations()} newest
+     * generations the outgoing manifest lists as published, deletes every other older generation file, and
+     * releases the build lock. The writer stays open on the now-current generation. Thread-safe; cold path.
      *
      * @throws FeatureCacheException if this generation was already published, or a newer one was published
      *                               meanwhile
@@ -550,13 +632,13 @@ public final class FeatureWriter implements AutoCloseable {
             throw new FeatureCacheException("generation " + handle.manifest.generation + " of view " + view.name()
                     + " is already published");
         }
-        heartbeat();
         Path manifestPath = Manifest.path(dir, view.name());
+        Manifest outgoing = null;
         if (Files.exists(manifestPath)) {
             try {
-                Manifest cur = Manifest.read(dir, view.name());
-                if (cur.generation >= handle.manifest.generation) {
-                    throw new FeatureCacheException("view " + view.name() + ": generation " + cur.generation
+                outgoing = Manifest.read(dir, view.name());
+                if (outgoing.generation >= handle.manifest.generation) {
+                    throw new FeatureCacheException("view " + view.name() + ": generation " + outgoing.generation
                             + " was published while generation " + handle.manifest.generation + " was built;"
                             + " refusing to roll back");
                 }
@@ -564,38 +646,43 @@ public final class FeatureWriter implements AutoCloseable {
                 LOG.warn("view {}: replacing unreadable manifest: {}", view.name(), e.getMessage());
             }
         }
-        handle.manifest.writeAtomically(dir);
+        // Only generations a manifest listed as published are kept, never a leftover of a killed build.
+        List<String> kept = GenerationFiles.keptAfter(dir, outgoing, retainedGenerations);
+        // Marked published before the flip: if the manifest is lost later, `cache repair` finds this generation.
+        writeMeta(true);
+        try {
+            handle.manifest.withPreviousFiles(kept).writeAtomically(dir);
+        } catch (RuntimeException e) {
+            try {
+                writeMeta(false);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
         published = true;
         LOG.info("view {}: published generation {} ({} entities, {})", view.name(), handle.manifest.generation,
                 handle.entityCount(), handle.manifest.fileName);
-        pruneSuperseded();
+        if (outgoing != null) {
+            // Without a readable outgoing manifest it is unknown what was published (the files may be a view whose
+            // manifest was lost): delete nothing now; the next publish cleans up.
+            GenerationFiles.deleteSuperseded(dir, view.name(), handle.manifest.generation, kept);
+        }
         buildLock.release();
         buildLock = null;
-    }
-
-    private void pruneSuperseded() {
-        long gen = handle.manifest.generation;
-        List<Manifest.GenerationFile> older = new ArrayList<>();
-        for (Manifest.GenerationFile f : Manifest.listGenerations(dir, view.name())) {
-            if (f.generation < gen) {
-                older.add(f);
-            }
-        }
-        older.sort(Comparator.comparingLong((Manifest.GenerationFile f) -> f.generation).reversed());
-        for (int i = retainedGenerations; i < older.size(); i++) {
-            // Processes still mapping the file keep working: Linux frees it after the last mapping goes away.
-            try {
-                Files.deleteIfExists(older.get(i).path);
-            } catch (IOException e) {
-                LOG.warn("view {}: cannot delete superseded generation file {}: {}", view.name(),
-                        older.get(i).path, e.toString());
-            }
-        }
     }
 
     /** @return whether this writer's generation has been published (always true for {@link #open}) */
     public boolean isPublished() {
         return published;
+    }
+
+    /**
+     * @return whether another generation of the view was published after this writer's (noticed by the heartbeat,
+     *         so up to one heartbeat interval late): this writer's updates are then no longer served. Allocation-free.
+     */
+    public boolean isSuperseded() {
+        return superseded;
     }
 
     /** @return the definition this generation follows */
@@ -659,17 +746,20 @@ public final class FeatureWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        handle.close();
-        if (!published) {
-            try {
-                Files.deleteIfExists(handle.file);
-            } catch (IOException e) {
-                LOG.warn("view {}: cannot delete abandoned generation file {}: {}", view.name(), handle.file,
-                        e.toString());
-            }
-            if (buildLock != null) {
-                buildLock.release();
-                buildLock = null;
+        try {
+            handle.close();
+        } finally {
+            if (!published) {
+                try {
+                    Files.deleteIfExists(handle.file);
+                } catch (IOException e) {
+                    LOG.warn("view {}: cannot delete abandoned generation file {}: {}", view.name(), handle.file,
+                            e.toString());
+                }
+                if (buildLock != null) {
+                    buildLock.release();
+                    buildLock = null;
+                }
             }
         }
     }
@@ -679,6 +769,8 @@ public final class FeatureWriter implements AutoCloseable {
         final RecordData record;
         final StringBuilder stringKey = new StringBuilder(24);
         final LongValue longKey = MapHandle.newLongKey();
+        /** The write time of the merge being prepared. */
+        long now;
 
         Scratch(int recordSize) {
             this.record = new RecordData(recordSize);

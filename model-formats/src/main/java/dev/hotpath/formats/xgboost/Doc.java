@@ -359,8 +359,9 @@ final class Doc {
 
     /**
      * The document paths Hotpath reads: version, learner parameters, objective, attributes, feature names/types and
-     * the booster (gbtree, all three DART layouts, gblinear). Categories re-coders ({@code cats}), training
-     * statistics and unknown keys are skipped.
+     * the booster (gbtree, all three DART layouts, gblinear), and of the training statistics only the node covers
+     * ({@code sum_hessian}, which explanations need). Categories re-coders ({@code cats}), the other statistics and
+     * unknown keys are skipped.
      */
     static final Shape MODEL_SHAPE;
 
@@ -379,7 +380,8 @@ final class Doc {
                 "categories_segments", Shape.VALUE,
                 "categories_sizes", Shape.VALUE,
                 "base_weights", Shape.VALUE,
-                "leaf_weights", Shape.VALUE);
+                "leaf_weights", Shape.VALUE,
+                "sum_hessian", Shape.VALUE);
         Shape model = Shape.object(
                 "gbtree_model_param", Shape.VALUE,
                 "trees", Shape.arrayOf(tree),

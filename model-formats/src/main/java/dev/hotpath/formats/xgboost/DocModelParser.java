@@ -373,8 +373,16 @@ final class DocModelParser {
         } else {
             leafValues = readLeafVectors(tree, left, rawRight, reachable, numOutputs, n);
         }
+        // sum_hessian (the node cover) is a training statistic scoring ignores; explanations need it. Vector-leaf
+        // trees before 3.2 do not write it.
+        NumArray hess = tree.optNumArray(source, "sum_hessian");
+        float[] cover = null;
+        if (hess != null) {
+            checkLength(hess, n);
+            cover = hess.floats();
+        }
         return new TreeNodes(left, right, feature, cond, defaultLeft, categories, leafValues,
-                vectorLeaf ? numOutputs : 1);
+                vectorLeaf ? numOutputs : 1, cover);
     }
 
     private float[] readLeafVectors(Obj tree, int[] left, int[] rawRight, boolean[] reachable, int k, int n) {

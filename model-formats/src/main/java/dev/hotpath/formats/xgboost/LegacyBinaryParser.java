@@ -230,7 +230,14 @@ final class LegacyBinaryParser {
                 deleted++;
             }
         }
-        pos += n * NODE_STAT_BYTES; // loss_chg, sum_hess, base_weight, leaf_child_cnt: training statistics
+        // Node statistics: loss_chg, sum_hess, base_weight (f32) and leaf_child_cnt (i32). Scoring ignores them;
+        // sum_hess is the node cover explanations weight splits by.
+        float[] cover = new float[n];
+        for (int i = 0; i < n; i++) {
+            pos += 4;
+            cover[i] = f32();
+            pos += 8;
+        }
         if (deleted != numDeleted) {
             throw error(at + 8, "tree[" + t + "]: num_deleted says " + numDeleted + " but " + deleted
                     + " nodes are marked deleted");
@@ -257,7 +264,7 @@ final class LegacyBinaryParser {
                         + "child + 1), found " + right[i]);
             }
         }
-        return new TreeNodes(left, right, feature, info, defaultLeft, null, info, 1);
+        return new TreeNodes(left, right, feature, info, defaultLeft, null, info, 1, cover);
     }
 
     private void readLinear(ParsedModel m) {

@@ -1,13 +1,10 @@
 package dev.hotpath.formats.xgboost;
 
+import dev.hotpath.formats.ModelBytes;
 import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.ModelFormatException;
 import dev.hotpath.scoring.ModelLimits;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 
 /**
@@ -59,19 +56,7 @@ public final class XgboostReader {
     public static Model read(Path file, XgboostOptions options) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
-        String source = file.toString();
-        long max = options.limits().maxFileBytes();
-        byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > max) {
-                throw tooLarge(source, size, max);
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ModelFormatException(source, null, "cannot read the model file: " + e, e);
-        }
-        return read(bytes, source, options);
+        return read(ModelBytes.read(file, options.limits()), file.toString(), options);
     }
 
     /**
@@ -88,15 +73,9 @@ public final class XgboostReader {
         Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(options, "options");
         String source = sourceName == null ? "<in-memory>" : sourceName;
-        long max = options.limits().maxFileBytes();
-        if (bytes.length > max) {
-            throw tooLarge(source, bytes.length, max);
-        }
-        if (bytes.length == 0) {
-            throw new ModelFormatException(source, "offset 0", "the file is empty");
-        }
+        ModelBytes.check(bytes, source, options.limits());
         ParsedModel parsed = parse(bytes, source, options.limits());
-        return ModelAssembler.assemble(parsed, source, sha256(bytes), options);
+        return ModelAssembler.assemble(parsed, source, ModelBytes.sha256(bytes), options);
     }
 
     /**
@@ -183,24 +162,6 @@ public final class XgboostReader {
             throw new ModelFormatException(source, e.location(), "not an XGBoost model: it starts with neither "
                     + "'binf' (legacy binary), '{' + '\"' (JSON) nor '{' + 'L' (UBJSON), and reading it as a "
                     + "header-less legacy binary model failed: " + e.expectation(), e);
-        }
-    }
-
-    private static ModelFormatException tooLarge(String source, long size, long max) {
-        return new ModelFormatException(source, null, "the file is " + size + " bytes, more than "
-                + "ModelLimits.maxFileBytes = " + max);
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(bytes);
-            StringBuilder sb = new StringBuilder(64);
-            for (byte x : d) {
-                sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-            }
-            return sb.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
         }
     }
 }

@@ -185,6 +185,10 @@ class XgboostBadInputTest {
         m = new TinyModel();
         m.tree0().put("default_left", bytes(1));
         rejectBoth(m, TREE0 + ".default_left", "num_nodes = 3", "found 1");
+        // node covers are read for explanations: a short sum_hessian is as malformed as a short split array
+        m = new TinyModel();
+        m.tree0().put("sum_hessian", floats(2f, 1f));
+        rejectBoth(m, TREE0 + ".sum_hessian", "num_nodes = 3", "found 2");
     }
 
     @Test
@@ -298,6 +302,7 @@ class XgboostBadInputTest {
         m.tree0().put("default_left", bytes(1, 0, 0, 1, 1));
         m.tree0().put("split_type", bytes(0, 0, 0, 0, 0));
         m.tree0().put("base_weights", floats(0, 0, 0, 0, 0));
+        m.tree0().put("sum_hessian", floats(2f, 1f, 1f, 0f, 0f));
         m.treeParam0().put("num_nodes", "5");
         m.treeParam0().put("num_deleted", "2");
         for (byte[] b : List.of(m.json(), m.ubj())) {

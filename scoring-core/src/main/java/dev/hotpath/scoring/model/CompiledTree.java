@@ -8,9 +8,9 @@ import dev.hotpath.scoring.ModelLimits;
  * ({@code left(n) == n + 1}); unreachable (deleted) nodes are dropped. This is the reference representation: the
  * straightforward evaluator walks it node by node, and faster layouts are compiled from it and tested against it.
  *
- * <p>Immutable after construction; package-private.
+ * <p>Immutable after construction; package-private (tools see it as a {@link TreeView}).
  */
-final class CompiledTree {
+final class CompiledTree implements TreeView {
     /** Category codes at or above this are invalid in XGBoost ({@code kMaxCat}) and always go left. */
     static final float MAX_CATEGORY = 16777216f;
 
@@ -25,8 +25,12 @@ final class CompiledTree {
     final float weight;
     final int depth;
     final boolean hasCategorical;
+    final float[] cover;        // per node, or null when the file has none
+    /** LightGBM semantics (double thresholds, missing types, bitsets, double and linear leaves), else {@code null}. */
+    final LightgbmSplits lightgbm;
 
-    private CompiledTree(int n, int leafSize, int group, float weight, int depth, boolean hasCategorical) {
+    private CompiledTree(int n, int leafSize, int group, float weight, int depth, boolean hasCategorical,
+                         boolean hasCover) {
         this.feature = new int[n];
         this.threshold = new float[n];
         this.right = new int[n];
@@ -38,32 +42,122 @@ final class CompiledTree {
         this.weight = weight;
         this.depth = depth;
         this.hasCategorical = hasCategorical;
+        this.cover = hasCover ? new float[n] : null;
+        this.lightgbm = null;
     }
 
-    int size() {
-        return feature.length;
-    }
-
-    boolean isLeaf(int n) {
-        return feature[n] < 0;
+    /**
+     * A LightGBM tree: {@code base}'s structure with LightGBM's semantics. Its {@code threshold}s are the strict float
+     * thresholds of {@link LightgbmSplits#strictFloatThreshold}; the XGBoost {@code categories} are not used. It has
+     * no covers yet (LightGBM's {@code internal_count}/{@code leaf_count} are not wired), so explainers refuse it.
+     */
+    CompiledTree(CompiledTree base, LightgbmSplits lightgbm) {
+        this.feature = base.feature;
+        this.threshold = base.threshold;
+        this.right = base.right;
+        this.defaultLeft = base.defaultLeft;
+        this.categories = null;
+        this.leafVector = null;
+        this.leafSize = 1;
+        this.group = base.group;
+        this.weight = 1.0f;
+        this.depth = base.depth;
+        this.hasCategorical = lightgbm.hasCategorical();
+        this.cover = null;
+        this.lightgbm = lightgbm;
     }
 
     /** Follows the tree for one row and returns the leaf's index. Reference semantics (XGBoost's CPU predictor). */
     int leafIndex(float[] x, int off) {
         int n = 0;
         while (feature[n] >= 0) {
-            float v = x[off + feature[n]];
-            boolean goLeft;
-            if (v != v) {
-                goLeft = defaultLeft[n];
-            } else if (categories != null && categories[n] != null) {
-                goLeft = !inCategories(categories[n], v);
-            } else {
-                goLeft = v < threshold[n];
-            }
-            n = goLeft ? n + 1 : right[n];
+            n = childFor(n, x, off);
         }
         return n;
+    }
+
+    /**
+     * The routing rule of an internal node, in one place for the reference walker and every tool that follows rows
+     * through the tree (the explainer): missing ({@code NaN}) follows the default direction, a categorical node sends
+     * its listed codes right, a numerical node goes left when {@code x < threshold} in float.
+     */
+    @Override
+    public int childFor(int n, float[] x, int off) {
+        if (lightgbm != null) {
+            return lightgbm.childFor(this, n, x, off);
+        }
+        float v = x[off + feature[n]];
+        boolean missing = v != v;
+        boolean goLeft;
+        if (categories != null && categories[n] != null) {
+            goLeft = missing ? defaultLeft[n] : !inCategories(categories[n], v);
+        } else {
+            // NaN compares false, so a missing value goes left exactly when its default direction says so.
+            goLeft = v < threshold[n] | missing & defaultLeft[n];
+        }
+        // Arithmetic rather than a select: routing rows through every node (explanations) is a coin flip per node,
+        // and a mispredicted branch costs more than the comparison.
+        int r = right[n];
+        int left = goLeft ? 1 : 0;
+        return r + left * (n + 1 - r);
+    }
+
+    @Override
+    public int size() {
+        return feature.length;
+    }
+
+    @Override
+    public boolean isLeaf(int n) {
+        return feature[n] < 0;
+    }
+
+    @Override
+    public int splitFeature(int n) {
+        return feature[n];
+    }
+
+    @Override
+    public int rightChild(int n) {
+        return right[n];
+    }
+
+    @Override
+    public int leafSize() {
+        return leafSize;
+    }
+
+    @Override
+    public float leafValue(int n, int index) {
+        return leafSize == 1 ? threshold[n] : leafVector[n * leafSize + index];
+    }
+
+    @Override
+    public int outputGroup() {
+        return group;
+    }
+
+    @Override
+    public float weight() {
+        return weight;
+    }
+
+    @Override
+    public int depth() {
+        return depth;
+    }
+
+    @Override
+    public boolean hasCovers() {
+        return cover != null;
+    }
+
+    @Override
+    public float cover(int n) {
+        if (cover == null) {
+            throw new IllegalStateException("this tree has no node covers");
+        }
+        return cover[n];
     }
 
     private static boolean inCategories(long[] bits, float v) {
@@ -96,6 +190,9 @@ final class CompiledTree {
         requireLength(source, where, "defaultLeft", t.defaultLeft().length, n);
         if (t.categories() != null) {
             requireLength(source, where, "categories", t.categories().length, n);
+        }
+        if (t.cover() != null) {
+            requireLength(source, where, "cover", t.cover().length, n);
         }
         int leafSize = t.leafSize();
         if (leafSize != 1 && leafSize != numMargins) {
@@ -163,9 +260,13 @@ final class CompiledTree {
             stack[sp++] = l;
         }
 
-        CompiledTree c = new CompiledTree(count, leafSize, group, weight, maxDepth, hasCategorical);
+        CompiledTree c = new CompiledTree(count, leafSize, group, weight, maxDepth, hasCategorical,
+                t.cover() != null);
         for (int i = 0; i < count; i++) {
             int old = order[i];
+            if (c.cover != null) {
+                c.cover[i] = checkedCover(t.cover()[old], count > 1, source, where + ".node[" + old + "]");
+            }
             if (t.left()[old] == -1) {
                 c.feature[i] = -1;
                 c.right[i] = -1;
@@ -186,6 +287,18 @@ final class CompiledTree {
             }
         }
         return c;
+    }
+
+    /**
+     * Covers are training statistics, not used for scoring, but explanations divide by them: a tree with a split
+     * needs finite, non-negative covers (XGBoost's minimum child weight guarantees it for every trained model).
+     */
+    private static float checkedCover(float cover, boolean treeHasSplit, String source, String where) {
+        if (treeHasSplit && !(cover >= 0 && cover < Float.POSITIVE_INFINITY)) {
+            throw new ModelFormatException(source, where,
+                    "node cover (sum_hessian) must be finite and >= 0, found " + cover);
+        }
+        return cover;
     }
 
     private static long[] bitset(int[] codes, String source, String where) {

@@ -21,6 +21,10 @@ package dev.hotpath.scoring.model;
  * @param leafValues leaf values: node {@code n}'s value(s) are {@code leafValues[n*leafSize .. n*leafSize+leafSize)};
  *     only read for leaves (for XGBoost scalar trees pass {@code split_conditions})
  * @param leafSize 1 for scalar trees, or the model's number of margins for vector-leaf trees
+ * @param cover per node, the training weight that reached it (XGBoost {@code sum_hessian}, LightGBM row counts), or
+ *     {@code null} when the file has none. Not used for scoring; explanations ({@code dev.hotpath.scoring.explain})
+ *     weight each split by its children's covers. When present: one entry per node, finite and {@code >= 0} at
+ *     every reachable node of a tree with a split
  */
 public record TreeNodes(
         int[] left,
@@ -30,5 +34,23 @@ public record TreeNodes(
         boolean[] defaultLeft,
         int[][] categories,
         float[] leafValues,
-        int leafSize) {
+        int leafSize,
+        float[] cover) {
+
+    /**
+     * A tree without node covers (scores normally; cannot be explained).
+     *
+     * @param left left child per node, {@code -1} for leaves
+     * @param right right child per node
+     * @param feature feature index per internal node
+     * @param threshold split threshold per numerical internal node
+     * @param defaultLeft whether missing values go left, per internal node
+     * @param categories per node category codes that go right, or {@code null}
+     * @param leafValues leaf values
+     * @param leafSize values per leaf
+     */
+    public TreeNodes(int[] left, int[] right, int[] feature, float[] threshold, boolean[] defaultLeft,
+                     int[][] categories, float[] leafValues, int leafSize) {
+        this(left, right, feature, threshold, defaultLeft, categories, leafValues, leafSize, null);
+    }
 }

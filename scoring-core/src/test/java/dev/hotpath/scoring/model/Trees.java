@@ -1,5 +1,6 @@
 package dev.hotpath.scoring.model;
 
+import dev.hotpath.scoring.testing.RandomTrees;
 import java.util.Random;
 
 /** Small tree factories for tests: hand-written trees and seeded random ensembles. */
@@ -38,40 +39,7 @@ final class Trees {
      * {@code maxDepth}, thresholds drawn from {@code thresholds} so rows can hit them exactly.
      */
     static TreeNodes random(Random rnd, int numFeatures, int maxDepth, float[] thresholds, int leafSize) {
-        int cap = (1 << (maxDepth + 1)) - 1;
-        int[] left = new int[cap];
-        int[] right = new int[cap];
-        int[] feature = new int[cap];
-        float[] threshold = new float[cap];
-        boolean[] defaultLeft = new boolean[cap];
-        float[] leaves = new float[cap * leafSize];
-        int[] depth = new int[cap];
-        int count = 1;
-        for (int n = 0; n < count; n++) {
-            boolean split = depth[n] < maxDepth && (depth[n] < 2 || rnd.nextInt(4) != 0);
-            if (split) {
-                left[n] = count;
-                right[n] = count + 1;
-                depth[count] = depth[n] + 1;
-                depth[count + 1] = depth[n] + 1;
-                count += 2;
-                feature[n] = rnd.nextInt(numFeatures);
-                threshold[n] = thresholds[rnd.nextInt(thresholds.length)];
-                defaultLeft[n] = rnd.nextBoolean();
-            } else {
-                left[n] = -1;
-                right[n] = -1;
-                for (int j = 0; j < leafSize; j++) {
-                    leaves[n * leafSize + j] = (float) (rnd.nextGaussian() * 0.1);
-                }
-                if (leafSize == 1) {
-                    threshold[n] = leaves[n];
-                }
-            }
-        }
-        return new TreeNodes(java.util.Arrays.copyOf(left, count), java.util.Arrays.copyOf(right, count),
-                java.util.Arrays.copyOf(feature, count), java.util.Arrays.copyOf(threshold, count),
-                java.util.Arrays.copyOf(defaultLeft, count), null,
-                java.util.Arrays.copyOf(leaves, count * leafSize), leafSize);
+        return RandomTrees.random(rnd, numFeatures, maxDepth, thresholds,
+                new RandomTrees.Options(leafSize, false, false, false));
     }
 }
