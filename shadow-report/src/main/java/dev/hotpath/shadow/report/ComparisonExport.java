@@ -117,19 +117,7 @@ public final class ComparisonExport {
             throw new ConfigurationException("threshold must be finite, got " + threshold);
         }
         JvmFlags.requireAgronaAccess();
-        int files = 0;
-        for (Path p : logs) {
-            if (Files.isDirectory(p)) {
-                files += ShadowLogReader.listLogFiles(p).size();
-            } else if (Files.isRegularFile(p)) {
-                files++;
-            } else {
-                throw new ShadowEvalException("shadow log path does not exist: " + p);
-            }
-        }
-        if (files == 0) {
-            throw new ShadowEvalException("no shadow log files (*.shdw, *.shdw.part) in " + logs);
-        }
+        LogPaths.requireLogFiles(logs);
         Collector c = new Collector();
         ShadowLogReader.read(logs, c);
         List<Row> rows = new ArrayList<>(c.records.size());

@@ -28,7 +28,6 @@ import dev.hotpath.shadow.JvmFlags;
 import dev.hotpath.shadow.ShadowEvalException;
 import dev.hotpath.shadow.log.ModelDescriptor;
 import dev.hotpath.shadow.log.ShadowLogFormat;
-import dev.hotpath.shadow.log.ShadowLogReader;
 
 /**
  * A comparison of every shadow against the primary, computed from one or more shadow log directories (and
@@ -261,19 +260,7 @@ public final class ShadowReport {
         JvmFlags.requireAgronaAccess();
         Slices.validateLogNames(b.weight, b.segments);
         List<String> warnings = new ArrayList<>();
-        int files = 0;
-        for (Path p : b.logs) {
-            if (Files.isDirectory(p)) {
-                files += ShadowLogReader.listLogFiles(p).size();
-            } else if (Files.isRegularFile(p)) {
-                files++;
-            } else {
-                throw new ShadowEvalException("shadow log path does not exist: " + p);
-            }
-        }
-        if (files == 0) {
-            throw new ShadowEvalException("no shadow log files (*.shdw, *.shdw.part) in " + b.logs);
-        }
+        LogPaths.requireLogFiles(b.logs);
         LabelFile labels = b.labels == null ? null : LabelFile.load(b.labels);
         LogDataset data = LogDataset.read(b.logs, b.maxRecordsPerShadow);
         if (data.summary.bytesSkipped() > 0 || !data.summary.problems().isEmpty()) {
