@@ -15,8 +15,8 @@ import java.util.Objects;
  * {@code .model} files):
  * <ul>
  *   <li>{@code binf} at offset 0: legacy binary (XGBoost 1.1 – 3.0);</li>
- *   <li>{@code '{'}, optional whitespace, then {@code '"'}: JSON text;</li>
- *   <li>{@code '{'} followed by a UBJSON integer-type marker ({@code i U I l L}; XGBoost always writes {@code L}):
+ *   <li><code>'{'</code>, optional whitespace, then {@code '"'}: JSON text;</li>
+ *   <li><code>'{'</code> followed by a UBJSON integer-type marker ({@code i U I l L}; XGBoost always writes {@code L}):
  *       UBJSON;</li>
  *   <li>anything else: tried as header-less legacy binary (XGBoost 1.0 and earlier wrote no {@code binf}).</li>
  * </ul>
@@ -29,7 +29,8 @@ import java.util.Objects;
  *
  * <p>Hostile or broken files fail with a {@link ModelFormatException} naming the file, the byte offset or document
  * path, and what was expected; sizes are checked against {@link ModelLimits} before memory is allocated. While
- * reading, the heap needed is at most a small multiple (≈ 4–8×) of the file size.
+ * reading, the heap needed is about 2–3× the file size (2.2–2.7× for a 2,000-tree model, {@code BENCHMARKS.md}); a
+ * UBJSON file is parsed from a 64 KB window and never held whole.
  *
  * <p><b>Thread-safety:</b> stateless; all methods may be called concurrently. <b>Allocation:</b> reading allocates
  * (load time only); the returned models score without allocating.
@@ -56,7 +57,17 @@ public final class XgboostReader {
     public static Model read(Path file, XgboostOptions options) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
-        return read(ModelBytes.read(file, options.limits()), file.toString(), options);
+        try (ModelFileInput in = ModelFileInput.open(file, options.limits().maxFileBytes())) {
+            if (in.length > 0 && sniff(in.buf, in.limit) == Kind.UBJ) {
+                // Parsed straight from the file's window: the file never exists as one array (ModelFileInput).
+                ParsedModel parsed = DocModelParser.parse(UbjDocReader.read(in, options.limits()), "xgboost-ubj",
+                        in.source, options.limits());
+                return ModelAssembler.assemble(parsed, in.source, in.checksum(), options);
+            }
+            byte[] bytes = in.readAll();
+            in.requireEnd("file");
+            return read(bytes, in.source, in.checksum(), options);
+        }
     }
 
     /**
@@ -73,9 +84,15 @@ public final class XgboostReader {
         Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(options, "options");
         String source = sourceName == null ? "<in-memory>" : sourceName;
+        return read(bytes, source, null, options);
+    }
+
+    /** @param checksum the SHA-256 of {@code bytes} if already computed, else {@code null} */
+    private static Model read(byte[] bytes, String source, String checksum, XgboostOptions options) {
         ModelBytes.check(bytes, source, options.limits());
         ParsedModel parsed = parse(bytes, source, options.limits());
-        return ModelAssembler.assemble(parsed, source, ModelBytes.sha256(bytes), options);
+        return ModelAssembler.assemble(parsed, source, checksum != null ? checksum : ModelBytes.sha256(bytes),
+                options);
     }
 
     /**
@@ -163,5 +180,10 @@ public final class XgboostReader {
                     + "'binf' (legacy binary), '{' + '\"' (JSON) nor '{' + 'L' (UBJSON), and reading it as a "
                     + "header-less legacy binary model failed: " + e.expectation(), e);
         }
+    }
+
+    static ModelFormatException tooLarge(String source, long size, long max) {
+        return new ModelFormatException(source, null, "the file is " + size + " bytes, more than "
+                + "ModelLimits.maxFileBytes = " + max);
     }
 }
