@@ -5,6 +5,7 @@ import dev.hotpath.scoring.Model;
 import dev.hotpath.shadow.replay.ReplayOptions;
 import dev.hotpath.shadow.replay.ReplayResult;
 import dev.hotpath.shadow.replay.ShadowReplay;
+import dev.hotpath.shadow.report.ComparisonExport;
 import dev.hotpath.shadow.report.ExitCodes;
 import dev.hotpath.shadow.report.ShadowGates;
 import dev.hotpath.shadow.report.ShadowReport;
@@ -30,14 +31,14 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(name = "shadow", mixinStandardHelpOptions = true, versionProvider = ManifestVersionProvider.class,
         description = "Shadow (candidate) model evaluation: reports and replays of shadow logs.",
-        subcommands = {ShadowCommand.Report.class, ShadowCommand.Replay.class})
+        subcommands = {ShadowCommand.Report.class, ShadowCommand.Replay.class, ShadowCommand.Export.class})
 final class ShadowCommand implements Runnable {
     @Spec
     private CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: report or replay");
+        throw new ParameterException(spec.commandLine(), "missing command: report, replay or export");
     }
 
     /** {@code hotpath shadow report}. */
@@ -91,6 +92,27 @@ final class ShadowCommand implements Runnable {
                         + " shadows are still reported but cannot fail the verdict or the exit code.")
         private List<String> shadows;
 
+        @Option(names = "--weight", paramLabel = "amount",
+                description = "Adds amount-weighted precision, recall and block rate (fraud money caught, good"
+                        + " money blocked). A shadow log weighs by 'amount', the amountMinor the service passed"
+                        + " with each request.")
+        private String weight;
+
+        @Option(names = "--segment", paramLabel = "segment",
+                description = "Adds every metric per segment, largest shift first. A shadow log segments by"
+                        + " 'segment', the segmentKey the service passed with each request.")
+        private List<String> segments;
+
+        @Option(names = "--min-segment-size", paramLabel = "N", defaultValue = "100",
+                description = "Comparable requests a segment needs to be listed on its own; smaller ones fold"
+                        + " into (other). Default ${DEFAULT-VALUE}.")
+        private int minSegmentSize;
+
+        @Option(names = "--max-segments", paramLabel = "N", defaultValue = "20",
+                description = "Segments listed per column at most; the rest fold into (other)."
+                        + " Default ${DEFAULT-VALUE}.")
+        private int maxSegments;
+
         @Option(names = "--quiet", description = "Do not print the text report (the verdict line still prints).")
         private boolean quiet;
 
@@ -116,9 +138,17 @@ final class ShadowCommand implements Runnable {
             }
             ShadowReport report;
             try {
+                if (weight != null) {
+                    b.weight(weight);
+                }
+                if (segments != null) {
+                    segments.forEach(b::segment);
+                }
+                b.minSegmentSize(minSegmentSize).maxSegments(maxSegments);
                 report = b.build();
             } catch (ConfigurationException e) {
-                // What the builder can still refuse here comes from the options: a --shadow name not in the log.
+                // What the builder can still refuse here comes from the options: a --shadow name not in the log, a
+                // --weight or --segment the log does not record, a segment size out of range.
                 throw new ParameterException(spec.commandLine(), e.getMessage(), e);
             }
             if (json != null) {
@@ -140,6 +170,58 @@ final class ShadowCommand implements Runnable {
             out.write("verdict: " + report.verdict() + "\n");
             out.flush();
             return report.exitCode();
+        }
+    }
+
+    /** {@code hotpath shadow export}: the raw comparison records as CSV (Parquet through the spark module). */
+    @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+            versionProvider = ManifestVersionProvider.class,
+            description = "Writes the raw comparison records of shadow logs as a table for notebooks and Spark:"
+                    + " request id, time, primary and shadow model and score, the decision at each threshold,"
+                    + " flags, amount, segment key and the captured features (feature_0..) when present."
+                    + " FILE.csv is written here; FILE.parquet by the spark module, which bin/hotpath runs for it"
+                    + " (Parquet needs Hadoop/Parquet jars the CLI does not carry).",
+            modelTransformer = ExitCodeHelp.class)
+    static final class Export implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--log", required = true, paramLabel = "DIR",
+                description = "A shadow log directory (or file); repeatable.")
+        private List<Path> logs;
+
+        @Option(names = "--output", required = true, paramLabel = "FILE.csv|FILE.parquet",
+                description = "The table to write, overwritten; the format follows the extension.")
+        private Path output;
+
+        @Option(names = "--threshold", paramLabel = "T",
+                description = "Decide both models at this threshold instead of the ones recorded in the log.")
+        private Float threshold;
+
+        @Override
+        public Integer call() throws IOException {
+            HotpathCli cli = HotpathCli.from(spec);
+            String name = output.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            if (name.endsWith(".parquet")) {
+                throw new ParameterException(spec.commandLine(), "Parquet output is written by the spark module:"
+                        + " run it as 'bin/hotpath shadow export ... --output " + output + "' (which runs the spark"
+                        + " module for .parquet) or choose a .csv output");
+            }
+            if (!name.endsWith(".csv")) {
+                throw new ParameterException(spec.commandLine(), "--output must end in .csv or .parquet, got "
+                        + output);
+            }
+            if (threshold != null && !Float.isFinite(threshold)) {
+                throw new ParameterException(spec.commandLine(), "--threshold must be a finite number, got "
+                        + threshold);
+            }
+            ComparisonExport export = ComparisonExport.read(logs, threshold == null ? Float.NaN : threshold);
+            export.writeCsv(output);
+            Writer out = new OutputStreamWriter(cli.stdout(), StandardCharsets.UTF_8);
+            out.write("exported " + export.rows().size() + " comparison record(s), " + export.columnNames().size()
+                    + " column(s), to " + output.toAbsolutePath() + "\n");
+            out.flush();
+            return ExitCodes.OK;
         }
     }
 

@@ -53,7 +53,9 @@ class ShadowCommandTest {
                 row[0] = rnd.nextInt(200);
                 row[1] = rnd.nextInt(60);
                 row[2] = rnd.nextInt(4);
-                if (publisher.offer(id, row, 3, primary.score(row), 1, 1000) == ShadowPublisher.ACCEPTED) {
+                // The service passes what the report segments and weighs by: here the country and the amount.
+                if (publisher.offer(id, row, 3, primary.score(row), 1, 1000, (int) row[2], 100L * (long) row[0])
+                        == ShadowPublisher.ACCEPTED) {
                     accepted++;
                 }
                 if ((id & 255) == 0) {
@@ -64,6 +66,49 @@ class ShadowCommandTest {
         } finally {
             shadow.close();
         }
+    }
+
+    @Test
+    void exportWritesEveryComparisonRecordAsCsvAndSendsParquetToTheSparkModule() throws Exception {
+        Path csv = dir.resolve("export.csv");
+        CliRunner.Result r = CliRunner.runReal("shadow", "export", "--log", log.toString(), "--output",
+                csv.toString());
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        List<String> lines = Files.readAllLines(csv);
+        String[] header = lines.get(0).split(",");
+        assertEquals("request_id", header[0]);
+        assertEquals("feature_2", header[header.length - 1], "three captured features");
+        // two shadows, each compared on every accepted request
+        long reversed = lines.stream().filter(l -> l.contains(",reversed,2,")).count();
+        long twin = lines.stream().filter(l -> l.contains(",twin,3,")).count();
+        assertEquals(reversed, twin);
+        assertEquals(lines.size() - 1, reversed + twin);
+        assertTrue(reversed > 2_500, "rows " + reversed);
+        assertTrue(r.out().contains("exported " + (lines.size() - 1) + " comparison record(s)"), r.out());
+
+        CliRunner.Result parquet = CliRunner.runReal("shadow", "export", "--log", log.toString(), "--output",
+                dir.resolve("export.parquet").toString());
+        assertEquals(ExitCodes.USAGE, parquet.exitCode(), parquet.out());
+        assertTrue(parquet.err().contains("spark module"), parquet.err());
+    }
+
+    @Test
+    void reportAddsAmountWeightedAndPerSegmentMetricsFromWhatTheServicePassed() throws Exception {
+        Path json = dir.resolve("sliced.json");
+        CliRunner.Result r = CliRunner.runReal("shadow", "report", "--log", log.toString(), "--weight", "amount",
+                "--segment", "segment", "--min-segment-size", "50", "--json", json.toString(), "--shadow", "twin");
+        assertEquals(ExitCodes.OK, r.exitCode(), r.err());
+        assertTrue(r.out().contains("WEIGHTED BY amount - shadow twin"), r.out());
+        // country 0..3: four segments, none folded at 50 requests each
+        assertTrue(r.out().contains("SEGMENTS BY segment - shadow twin [3]: 4 segment(s)"), r.out());
+        String j = Files.readString(json);
+        assertTrue(j.contains("\"slices\"") && j.contains("\"fraudCaught\""), j);
+        assertTrue(!r.out().contains("No comparison record carries an amount"), r.out());
+
+        CliRunner.Result bad = CliRunner.runReal("shadow", "report", "--log", log.toString(), "--segment",
+                "country");
+        assertEquals(ExitCodes.USAGE, bad.exitCode(), bad.out());
+        assertTrue(bad.err().contains("'segment'"), bad.err());
     }
 
     @Test

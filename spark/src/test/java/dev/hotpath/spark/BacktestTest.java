@@ -81,9 +81,11 @@ class BacktestTest {
             fields.add(DataTypes.createStructField(f, DataTypes.DoubleType, true));
         }
         fields.add(DataTypes.createStructField("is_fraud", DataTypes.IntegerType, true));
+        fields.add(DataTypes.createStructField("paid", DataTypes.DoubleType, false));
+        fields.add(DataTypes.createStructField("country", DataTypes.IntegerType, true));
         List<Row> rows = new ArrayList<>();
         for (int r = 0; r < N; r++) {
-            Object[] v = new Object[NF + 2];
+            Object[] v = new Object[NF + 4];
             v[0] = 1000L + r;
             for (int f = 0; f < NF; f++) {
                 float a = x[r * NF + f];
@@ -91,6 +93,8 @@ class BacktestTest {
             }
             labels[r] = r % 10 == 3 ? -1 : (int) y[r];
             v[NF + 1] = labels[r] < 0 ? null : labels[r];
+            v[NF + 2] = (double) amount(r);
+            v[NF + 3] = r % 3;
             rows.add(RowFactory.create(v));
         }
         table = dir.resolve("payments.parquet");
@@ -142,6 +146,11 @@ class BacktestTest {
         return r;
     }
 
+    /** The amount of row {@code r}, whole, so that a shadow log (minor units, long) can carry it exactly. */
+    private static long amount(int r) {
+        return (r % 7) * 100L;
+    }
+
     private static float[] expected(Path model) throws Exception {
         float[] e = new float[N];
         try (Model m = ModelLoader.load(model)) {
@@ -155,7 +164,7 @@ class BacktestTest {
         Path out = dir.resolve("bt-parquet");
         Run r = backtest("--model", currentFile.toString(), "--candidate", candidateFile.toString(), "--input",
                 table.toString(), "--out", out.toString(), "--labels", "is_fraud", "--threshold", "0.5",
-                "--gates", GATES, "--quiet");
+                "--gates", GATES, "--weight", "paid", "--segment", "country", "--quiet");
         assertEquals(ExitCodes.OK, r.code, r.out + r.err);
         assertTrue(r.out.contains("verdict: "), r.out);
 
@@ -186,7 +195,8 @@ class BacktestTest {
             w.registerModel(new ModelDescriptor(2, ShadowLogFormat.ROLE_SHADOW, "fraud-v8.ubj", "", "", "",
                     0.5f, NF, 0, 0));
             for (int i = 0; i < N; i++) {
-                assertTrue(w.appendComparison(1L + i, i, 0, 1, 2, cur[i], cand[i], 0, 0, 0, 0, 0, 0, 10_000));
+                assertTrue(w.appendComparison(1L + i, i, amount(i), 1, 2, cur[i], cand[i], 0, 0, 0, 0, 0, i % 3,
+                        10_000));
                 if (labels[i] >= 0) {
                     csv.append(i).append(',').append(labels[i]).append('\n');
                 }
@@ -194,7 +204,7 @@ class BacktestTest {
         }
         Files.writeString(labelsCsv, csv.toString());
         ShadowReport shadow = ShadowReport.builder().addLog(log).labels(labelsCsv).threshold(0.5f)
-                .gates(ShadowGates.parse(GATES)).build();
+                .gates(ShadowGates.parse(GATES)).weight("amount").segment("segment").build();
         Map<String, Object> fromLog = comparison(shadow.toJson());
         Map<String, Object> fromBacktest = comparison(Files.readString(out.resolve("report.json")));
         // Everything but what only a log has (models' metadata, coverage, latency, times in the disagreement
@@ -209,6 +219,32 @@ class BacktestTest {
         }
         assertTrue(fromLog.containsKey("drift") && fromLog.containsKey("labels") && fromLog.containsKey("gates"), fromLog.keySet()
                 .toString());
+        // Weighted and per-segment metrics: the same code for both, so the same figures (the log's segment column
+        // is the service's segment key, named 'segment'; the backtest's is the table's column 'country').
+        Map<String, Object> slicesLog = slices(shadow.toJson());
+        Map<String, Object> slicesBacktest = slices(Files.readString(out.resolve("report.json")));
+        assertEquals(slicesLog.get("weighted"), slicesBacktest.get("weighted"));
+        assertEquals(rows(slicesLog), rows(slicesBacktest));
+        // ... and the figures are the table's: the current model's fraud money caught and good money blocked.
+        double caught = 0;
+        double goodBlocked = 0;
+        double total = 0;
+        for (int i = 0; i < N; i++) {
+            total += amount(i);
+            if (cur[i] >= 0.5f && labels[i] == 1) {
+                caught += amount(i);
+            } else if (cur[i] >= 0.5f && labels[i] == 0) {
+                goodBlocked += amount(i);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> primary = (Map<String, Object>) ((List<Object>) slicesBacktest.get("weighted")).get(0);
+        assertEquals(total, primary.get("totalWeight"));
+        assertEquals(caught, primary.get("fraudCaught"));
+        assertEquals(goodBlocked, primary.get("goodBlocked"));
+        assertTrue(caught > 0 && goodBlocked >= 0, "the table must exercise the weights: caught " + caught);
+        assertEquals(3, rows(slicesBacktest).size(), "countries 0, 1, 2, 200 rows each");
+        assertTrue(Files.readString(out.resolve("report.txt")).contains("SEGMENTS BY country"));
         assertTrue(Files.size(out.resolve("report.html")) > 1000);
         assertTrue(Files.readString(out.resolve("report.txt")).contains("fraud-v8.ubj"));
     }
@@ -240,6 +276,61 @@ class BacktestTest {
     }
 
     @Test
+    void shouldExportAShadowLogAsOneParquetFileWithTheCsvExportsColumns() throws Exception {
+        Path log = dir.resolve("export-log");
+        try (ShadowLogWriter w = ShadowLogWriter.open(log, LogOptions.builder().hostTag("test").instanceId(2)
+                .minFreeBytes(0).fsyncPolicy(FsyncPolicy.none()).build())) {
+            w.registerModel(new ModelDescriptor(1, ShadowLogFormat.ROLE_PRIMARY, "fraud-v7", "", "", "", 0.5f, 2, 0,
+                    0));
+            w.registerModel(new ModelDescriptor(2, ShadowLogFormat.ROLE_SHADOW, "fraud-v8", "", "", "", 0.6f, 2, 0,
+                    0));
+            assertTrue(w.appendComparison(1_764_000_000_000_000_000L, 7, 1250, 1, 2, 0.75f, 0.55f, 0, 0, 0, 900,
+                    1200, 44, 10_000));
+            assertTrue(w.appendComparison(1_764_000_000_001_000_000L, 8, 0, 1, 2, 0.25f, Float.NaN, 0, 0,
+                    ShadowLogFormat.FLAG_SHADOW_ERROR, 0, 0, 0, 2_500));
+            org.agrona.concurrent.UnsafeBuffer b = new org.agrona.concurrent.UnsafeBuffer(new byte[256]);
+            int len = dev.hotpath.shadow.log.LogRecordEncoder.encodeFeaturesHeader(b, 0, 1_764_000_000_001_000_000L,
+                    8, 0, 1, 2, 0.25f, 0, 0, 2_500, 10_000);
+            b.putFloat(ShadowLogFormat.F_VALUES, 3.5f, ShadowLogFormat.ORDER);
+            b.putFloat(ShadowLogFormat.F_VALUES + 4, Float.NEGATIVE_INFINITY, ShadowLogFormat.ORDER);
+            assertTrue(w.append(b, 0, len));
+        }
+        Path file = dir.resolve("comparisons.parquet");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = ShadowExport.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err, "shadow",
+                "export", "--log", log.toString(), "--output", file.toString());
+        assertEquals(ExitCodes.OK, code, out.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.isRegularFile(file), "one Parquet file, not a directory");
+        assertFalse(Files.exists(dir.resolve("comparisons.parquet.parts")));
+
+        org.apache.spark.sql.Dataset<Row> t = spark.read().parquet(file.toString());
+        List<String> columns = new ArrayList<>(dev.hotpath.shadow.report.ComparisonExport.COLUMNS);
+        columns.add("feature_0");
+        columns.add("feature_1");
+        assertEquals(columns, List.of(t.columns()));
+        List<Row> rows = t.orderBy("request_id").collectAsList();
+        assertEquals(2, rows.size());
+        Row a = rows.get(0);
+        assertEquals(7L, a.getLong(0));
+        assertEquals("fraud-v7", a.getString(3));
+        assertEquals(Float.floatToRawIntBits(0.75f), Float.floatToRawIntBits(a.getFloat(5)));
+        assertEquals(Boolean.TRUE, a.get(7), "0.75 >= 0.5 blocks");
+        assertEquals("fraud-v8", a.getString(8));
+        assertEquals(Float.floatToRawIntBits(0.55f), Float.floatToRawIntBits(a.getFloat(10)));
+        assertEquals(Boolean.FALSE, a.get(12), "0.55 < 0.6 allows");
+        assertEquals(1250L, a.getLong(19));
+        assertEquals(44, a.getInt(20));
+        assertTrue(a.isNullAt(22) && a.isNullAt(23), "features of a request not captured are null");
+        Row b = rows.get(1);
+        assertTrue(Float.isNaN(b.getFloat(10)), "the failed shadow's NaN");
+        assertEquals(Boolean.TRUE, b.get(13), "shadow_error");
+        assertEquals(0.25, b.getDouble(21));
+        assertEquals(3.5f, b.getFloat(22));
+        assertEquals(Float.NEGATIVE_INFINITY, b.getFloat(23));
+        assertEquals(java.sql.Timestamp.from(java.time.Instant.parse("2025-11-24T16:00:00.001Z")), b.get(2));
+    }
+
+    @Test
     void shouldNameAMissingFeatureColumnAndWriteNoScores() throws Exception {
         Path narrow = dir.resolve("narrow.parquet");
         spark.read().parquet(table.toString()).drop("velocity").write().parquet(narrow.toString());
@@ -257,6 +348,17 @@ class BacktestTest {
                 candidateFile.toString(), "--input", table.toString(), "--out", dir.resolve("bt-nomodel").toString());
         assertEquals(ExitCodes.FAILURE, r.code, r.out + r.err);
         assertTrue(r.err.contains("absent.json"), r.err);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> slices(String json) throws Exception {
+        Map<String, Object> root = (Map<String, Object>) parse(json);
+        return (Map<String, Object>) ((List<Object>) root.get("slices")).get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> rows(Map<String, Object> slices) {
+        return (List<Object>) ((Map<String, Object>) ((List<Object>) slices.get("segments")).get(0)).get("rows");
     }
 
     @SuppressWarnings("unchecked")

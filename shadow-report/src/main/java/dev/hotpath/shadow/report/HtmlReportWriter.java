@@ -36,7 +36,8 @@ final class HtmlReportWriter {
         o.append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
         o.append("<h1>Shadow evaluation report</h1>\n");
         o.append("<p class=\"meta\">Generated ").append(esc(r.generatedAt().toString())).append(" from ")
-                .append(run.read().files()).append(" log file(s): ").append(esc(String.join(", ", run.inputs())));
+                .append(run.read().files() == 0 ? "" : run.read().files() + " log file(s): ")
+                .append(esc(String.join(", ", run.inputs())));
         if (run.labelsFile() != null) {
             o.append("; labels ").append(esc(run.labelsFile()));
         }
@@ -102,6 +103,7 @@ final class HtmlReportWriter {
         for (ShadowComparison c : r.comparisons()) {
             comparison(o, c, r.isGated(c));
         }
+        SliceSections.writeHtml(r, o);
         o.append("<footer>Hotpath shadow-eval report v").append(ShadowReport.REPORT_VERSION)
                 .append(". PSI and JS use bins at the primary's quantiles; quantiles are linear (type 7); ")
                 .append("PR-AUC is average precision; latency percentiles come from HdrHistogram (3 significant ")

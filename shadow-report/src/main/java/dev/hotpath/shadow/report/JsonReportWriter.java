@@ -39,6 +39,7 @@ final class JsonReportWriter {
                 writeComparison(g, c, r.isGated(c));
             }
             g.writeEndArray();
+            SliceSections.writeJson(r, g);
             g.writeEndObject();
         }
     }

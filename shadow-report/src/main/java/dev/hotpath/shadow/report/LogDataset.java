@@ -33,7 +33,43 @@ final class LogDataset implements LogRecordVisitor {
         int[] shadowLatency = new int[1024];
         int[] primaryModel = new int[1024];
         int[] sampleRate = new int[1024];
+        /** The amount the service passed with the request (minor units, 0 when unknown): the log's weight. */
+        long[] amount = new long[1024];
+        /** The segment key the service passed with the request. */
+        int[] segment = new int[1024];
         boolean truncated;
+
+        /** @return a copy holding the given rows, in that order */
+        Columns subset(int[] rows, int n) {
+            Columns c = new Columns();
+            c.size = n;
+            c.requestId = new long[n];
+            c.epoch = new long[n];
+            c.primary = new float[n];
+            c.shadow = new float[n];
+            c.flags = new byte[n];
+            c.primaryLatency = new int[n];
+            c.shadowLatency = new int[n];
+            c.primaryModel = new int[n];
+            c.sampleRate = new int[n];
+            c.amount = new long[n];
+            c.segment = new int[n];
+            for (int k = 0; k < n; k++) {
+                int i = rows[k];
+                c.requestId[k] = requestId[i];
+                c.epoch[k] = epoch[i];
+                c.primary[k] = primary[i];
+                c.shadow[k] = shadow[i];
+                c.flags[k] = flags[i];
+                c.primaryLatency[k] = primaryLatency[i];
+                c.shadowLatency[k] = shadowLatency[i];
+                c.primaryModel[k] = primaryModel[i];
+                c.sampleRate[k] = sampleRate[i];
+                c.amount[k] = amount[i];
+                c.segment[k] = segment[i];
+            }
+            return c;
+        }
 
         void add(ComparisonRecord r) {
             if (size == requestId.length) {
@@ -47,6 +83,8 @@ final class LogDataset implements LogRecordVisitor {
                 shadowLatency = Arrays.copyOf(shadowLatency, n);
                 primaryModel = Arrays.copyOf(primaryModel, n);
                 sampleRate = Arrays.copyOf(sampleRate, n);
+                amount = Arrays.copyOf(amount, n);
+                segment = Arrays.copyOf(segment, n);
             }
             int i = size++;
             requestId[i] = r.requestId();
@@ -58,6 +96,8 @@ final class LogDataset implements LogRecordVisitor {
             shadowLatency[i] = r.shadowLatencyNanos();
             primaryModel[i] = r.primaryModelId();
             sampleRate[i] = r.sampleRateE4();
+            amount[i] = r.amountMinor();
+            segment[i] = r.segmentKey();
         }
     }
 

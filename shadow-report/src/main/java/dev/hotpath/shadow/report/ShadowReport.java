@@ -28,7 +28,6 @@ import dev.hotpath.shadow.JvmFlags;
 import dev.hotpath.shadow.ShadowEvalException;
 import dev.hotpath.shadow.log.ModelDescriptor;
 import dev.hotpath.shadow.log.ShadowLogFormat;
-import dev.hotpath.shadow.log.ShadowLogReader;
 
 /**
  * A comparison of every shadow against the primary, computed from one or more shadow log directories (and
@@ -72,9 +71,10 @@ public final class ShadowReport {
     private final Set<Integer> gatedShadowIds;
     private final Verdict verdict;
     private final String recommendation;
+    private final Map<Integer, SliceSummary> slices;
 
     private ShadowReport(Instant generatedAt, RunSummary run, List<ShadowComparison> comparisons, ShadowGates gates,
-            Set<Integer> gatedShadowIds, Verdict verdict, String recommendation) {
+            Set<Integer> gatedShadowIds, Verdict verdict, String recommendation, Map<Integer, SliceSummary> slices) {
         this.generatedAt = generatedAt;
         this.run = run;
         this.comparisons = List.copyOf(comparisons);
@@ -82,6 +82,7 @@ public final class ShadowReport {
         this.gatedShadowIds = Set.copyOf(gatedShadowIds);
         this.verdict = verdict;
         this.recommendation = recommendation;
+        this.slices = Map.copyOf(slices);
     }
 
     /** @return a builder with the documented defaults */
@@ -116,6 +117,17 @@ public final class ShadowReport {
             }
         }
         throw new IllegalArgumentException("no comparison records for shadow model " + modelId);
+    }
+
+    /**
+     * The amount-weighted and per-segment metrics of a comparison, when the report was asked for them
+     * ({@link Builder#weight}, {@link Builder#segment}, or score pairs with a weight or segments).
+     *
+     * @param comparison one of {@link #comparisons()}
+     * @return its weighted and segmented metrics, or {@code null} when none were asked for
+     */
+    public SliceSummary slices(ShadowComparison comparison) {
+        return slices.get(comparison.shadow().modelId());
     }
 
     /** @return the gates applied */
@@ -246,20 +258,9 @@ public final class ShadowReport {
 
     private static ShadowReport compute(Builder b) {
         JvmFlags.requireAgronaAccess();
+        Slices.validateLogNames(b.weight, b.segments);
         List<String> warnings = new ArrayList<>();
-        int files = 0;
-        for (Path p : b.logs) {
-            if (Files.isDirectory(p)) {
-                files += ShadowLogReader.listLogFiles(p).size();
-            } else if (Files.isRegularFile(p)) {
-                files++;
-            } else {
-                throw new ShadowEvalException("shadow log path does not exist: " + p);
-            }
-        }
-        if (files == 0) {
-            throw new ShadowEvalException("no shadow log files (*.shdw, *.shdw.part) in " + b.logs);
-        }
+        LogPaths.requireLogFiles(b.logs);
         LabelFile labels = b.labels == null ? null : LabelFile.load(b.labels);
         LogDataset data = LogDataset.read(b.logs, b.maxRecordsPerShadow);
         if (data.summary.bytesSkipped() > 0 || !data.summary.problems().isEmpty()) {
@@ -284,12 +285,26 @@ public final class ShadowReport {
         for (Path p : b.logs) {
             inputs.add(p.toString());
         }
-        return assemble(b, data, labels, warnings, inputs, true);
+        boolean sliced = b.weight != null || !b.segments.isEmpty();
+        return assemble(b, data, labels, warnings, inputs, true,
+                c -> sliced ? Slices.ofLog(c, b.weight, b.segments) : null);
     }
 
     /** Score pairs from any source: the same computation as for a log, from {@link #assemble} on. */
     private static ShadowReport compute(Builder b, ScorePairs pairs) {
-        return assemble(b, pairs.toDataset(), pairs.toLabels(), new ArrayList<>(), pairs.sources(), false);
+        LogDataset data = pairs.toDataset();
+        // The report's model table shows the thresholds the comparison uses, as a log's MODEL_INFO would.
+        data.models.put(pairs.current().modelId(), withThreshold(pairs.current(), b.primaryThreshold));
+        data.models.put(pairs.candidate().modelId(), withThreshold(pairs.candidate(),
+                Float.isNaN(b.shadowThreshold) ? b.primaryThreshold : b.shadowThreshold));
+        Slices.Dimensions dims = pairs.dimensions();
+        return assemble(b, data, pairs.toLabels(), new ArrayList<>(), pairs.sources(), false,
+                c -> dims.isEmpty() ? null : dims);
+    }
+
+    private static ModelDescriptor withThreshold(ModelDescriptor d, float threshold) {
+        return new ModelDescriptor(d.modelId(), d.role(), d.name(), d.version(), d.checksum(), d.description(),
+                threshold, d.numFeatures(), d.outputIndex(), d.latencyBudgetNanos());
     }
 
     /**
@@ -298,10 +313,18 @@ public final class ShadowReport {
      * @param fromLogs whether {@code data} was read from shadow logs (which have counters, latency and sampling)
      */
     private static ShadowReport assemble(Builder b, LogDataset data, LabelFile labels, List<String> warnings,
-            List<String> inputs, boolean fromLogs) {
+            List<String> inputs, boolean fromLogs,
+            java.util.function.Function<LogDataset.Columns, Slices.Dimensions> dimensions) {
         List<ShadowComparison> comparisons = new ArrayList<>();
+        Map<Integer, SliceSummary> slices = new HashMap<>();
         for (Map.Entry<Integer, LogDataset.Columns> e : data.shadows.entrySet()) {
             ShadowComparison c = compare(b, data, e.getKey(), e.getValue(), labels);
+            Slices.Dimensions dims = dimensions.apply(e.getValue());
+            if (dims != null) {
+                int shadowId = e.getKey();
+                slices.put(shadowId, Slices.compute(dims, e.getValue(), c, labels,
+                        sub -> compare(b, data, shadowId, sub, labels), b.minSegmentSize, b.maxSegments, fromLogs));
+            }
             List<GateResult> results = new ArrayList<>();
             Verdict v = Verdict.PASS;
             for (Gate g : b.gates.gates()) {
@@ -329,7 +352,8 @@ public final class ShadowReport {
             recommendation += " " + (comparisons.size() - gatedComparisons.size()) + " other shadow(s) are reported"
                     + " but not gated.";
         }
-        return new ShadowReport(b.clock.instant(), run, comparisons, b.gates, gated, verdict, recommendation);
+        return new ShadowReport(b.clock.instant(), run, comparisons, b.gates, gated, verdict, recommendation,
+                slices);
     }
 
     /** Resolves the shadows named for gating (name, name@version or id); every shadow when none is named. */
@@ -776,8 +800,73 @@ public final class ShadowReport {
         private ShadowGates gates = ShadowGates.defaults();
         private final List<String> gatedShadows = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
+        private String weight;
+        private final List<String> segments = new ArrayList<>();
+        private int minSegmentSize = 100;
+        private int maxSegments = 20;
 
         private Builder() {
+        }
+
+        /**
+         * Adds amount-weighted precision, recall and block rate (fraud money caught, good money blocked). A shadow
+         * log records one weight with every comparison, {@code amount}: the {@code amountMinor} the service passed
+         * to {@code ShadowPublisher.offer}. Score pairs carry their own weight ({@link ScorePairs.Builder#weight})
+         * and ignore this.
+         *
+         * @param name {@code amount} for a shadow log
+         * @return this
+         */
+        public Builder weight(String name) {
+            if (name == null || name.isBlank()) {
+                throw new ConfigurationException("weight must be non-empty");
+            }
+            this.weight = name;
+            return this;
+        }
+
+        /**
+         * Adds every metric per segment, largest shift first. A shadow log records one segment column with every
+         * comparison, {@code segment}: the {@code segmentKey} the service passed to {@code ShadowPublisher.offer}.
+         * Score pairs carry their own segments ({@link ScorePairs.Builder#segments}) and ignore this.
+         *
+         * @param column {@code segment} for a shadow log
+         * @return this
+         */
+        public Builder segment(String column) {
+            if (column == null || column.isBlank()) {
+                throw new ConfigurationException("segment column must be non-empty");
+            }
+            if (!segments.contains(column)) {
+                segments.add(column);
+            }
+            return this;
+        }
+
+        /**
+         * @param n comparable requests a segment needs to be listed on its own (smaller ones fold into
+         *     {@code (other)}), {@code >= 1}; default 100
+         * @return this
+         */
+        public Builder minSegmentSize(int n) {
+            if (n < 1) {
+                throw new ConfigurationException("minSegmentSize must be >= 1, got " + n);
+            }
+            this.minSegmentSize = n;
+            return this;
+        }
+
+        /**
+         * @param n segments listed per segment column at most (the rest fold into {@code (other)}),
+         *     {@code 1..1000}; default 20
+         * @return this
+         */
+        public Builder maxSegments(int n) {
+            if (n < 1 || n > 1000) {
+                throw new ConfigurationException("maxSegments must be in 1..1000, got " + n);
+            }
+            this.maxSegments = n;
+            return this;
         }
 
         /**

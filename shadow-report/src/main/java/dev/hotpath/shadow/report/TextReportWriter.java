@@ -25,8 +25,8 @@ final class TextReportWriter {
     static void write(ShadowReport r, Appendable out) throws IOException {
         RunSummary run = r.run();
         line(out, "SHADOW EVALUATION REPORT");
-        line(out, "generated " + r.generatedAt() + " from " + run.read().files() + " log file(s): "
-                + String.join(", ", run.inputs()));
+        line(out, "generated " + r.generatedAt() + " from " + (run.read().files() == 0 ? ""
+                : run.read().files() + " log file(s): ") + String.join(", ", run.inputs()));
         if (run.firstEpochNanos() != 0) {
             line(out, "traffic " + Fmt.time(run.firstEpochNanos()) + " .. " + Fmt.time(run.lastEpochNanos()) + " ("
                     + Fmt.duration(run.firstEpochNanos(), run.lastEpochNanos()) + "), " + run.instances()
@@ -78,6 +78,7 @@ final class TextReportWriter {
         if (r.comparisons().isEmpty()) {
             line(out, "No comparison records found.");
         }
+        SliceSections.writeText(r, out);
     }
 
     /** The first word of a LOG INTEGRITY line. */
