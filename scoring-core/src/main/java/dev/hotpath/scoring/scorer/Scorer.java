@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *       with its own {@link ScoreRequest}/{@link ScoreResult}. Swaps are serialised and may run concurrently with
  *       scoring.</li>
  *   <li><b>Allocation:</b> {@link #score} allocates nothing after warm-up (feature reads, model and shadow offer
- *       included), except once per thread after a swap to a model with more features or outputs.</li>
+ *       included), except once per thread after a swap to a model with more features or outputs (with reasons on,
+ *       after any swap: the thread's explainer working memory is sized for the new model's trees).</li>
  *   <li><b>Failure policy:</b> {@link #score} never throws for data problems. Missing ids and failed reads use the
  *       views' defaults (with a status and flag); a model that cannot score yields the fallback score with
  *       {@link ScoreResult#FALLBACK}. Problems are logged through SLF4J at most once per interval.</li>
