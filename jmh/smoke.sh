@@ -14,6 +14,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 jar="$here/target/benchmarks.jar"
 java="${JAVA:-java}"
 out="$here/target/jmh-smoke.json"
+out_explain="$here/target/jmh-smoke-explain.json"
 
 if [[ ! -f "$jar" ]]; then
   echo "missing $jar: build it first with 'mvn -B install -DskipTests'" >&2
@@ -23,12 +24,22 @@ fi
 selection=("$regex" AllocationControlBenchmark -p model=small,fraud -p entities=10000)
 # Generates exactly the models the selection needs (with progress) before any fork starts.
 "$java" -cp "$jar" dev.hotpath.bench.data.PrepareData "${selection[@]}"
-rm -f "$out"
+rm -f "$out" "$out_explain"
 # -bm avgt for every benchmark: JMH's SampleTime bookkeeping itself allocates about 1 B/op, which would hide the
 # code under test. ThreadAllocationProfiler counts only the request (worker) threads, which the gate prefers.
 # OwnModelBenchmark runs on its defaults, the repository's sample model and rows: the path `jmh/run.sh model` takes.
-"$java" -jar "$jar" "${selection[@]}" -bm avgt \
+# ExplainBenchmark runs on its own with 5 s iterations: at about 1 ms per explained row, JMH's own bookkeeping on the
+# worker thread (≈ 570 B per iteration) would otherwise come out near the gate's 1 B/op in a 1 s iteration, although
+# the explainer allocates nothing (ExplainAllocationTest measures exactly 0 B).
+"$java" -jar "$jar" "${selection[@]}" -e ExplainBenchmark -bm avgt \
   -f 1 -wi 1 -w 1s -i 3 -r 1s -prof gc -prof dev.hotpath.bench.report.ThreadAllocationProfiler \
   -rf json -rff "$out" -foe true
-"$java" -cp "$jar" dev.hotpath.bench.report.ResultTable "$out"
-"$java" -cp "$jar" dev.hotpath.bench.report.AllocationGate "$out"
+results=("$out")
+if "$java" -jar "$jar" -l "$regex" | grep -q 'ExplainBenchmark'; then
+  "$java" -jar "$jar" ExplainBenchmark -p model=small,fraud -bm avgt \
+    -f 1 -wi 1 -w 2s -i 2 -r 5s -prof gc -prof dev.hotpath.bench.report.ThreadAllocationProfiler \
+    -rf json -rff "$out_explain" -foe true
+  results+=("$out_explain")
+fi
+for r in "${results[@]}"; do "$java" -cp "$jar" dev.hotpath.bench.report.ResultTable "$r"; done
+"$java" -cp "$jar" dev.hotpath.bench.report.AllocationGate "${results[@]}"

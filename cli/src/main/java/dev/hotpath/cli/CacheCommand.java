@@ -18,14 +18,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hotpath cache create|load|get|stats}: manage feature views (memory-mapped Chronicle Map files). The work
+ * {@code hotpath cache create|load|get|stats|repair}: manage feature views (memory-mapped Chronicle Map files). The work
  * is done by feature-cache's {@link FeatureCacheAdmin}; this class only parses arguments. Every command prints
  * JSON on stdout.
  */
 @Command(name = "cache", mixinStandardHelpOptions = true, versionProvider = ManifestVersionProvider.class,
-        description = "Feature views in memory-mapped Chronicle Map files: create, bulk-load, look up, stats.",
+        description = "Feature views in memory-mapped Chronicle Map files: create, bulk-load, look up, stats,"
+                + " repair.",
         subcommands = {CacheCommand.Create.class, CacheCommand.Load.class, CacheCommand.Get.class,
-            CacheCommand.Stats.class})
+            CacheCommand.Stats.class, CacheCommand.Repair.class})
 final class CacheCommand implements Runnable {
     @Spec
     private CommandSpec spec;
@@ -33,7 +34,7 @@ final class CacheCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "missing command: create, load, get or stats");
+                "missing command: create, load, get, stats or repair");
     }
 
     static void printJson(CommandSpec spec, String json) throws IOException {
@@ -90,6 +91,12 @@ final class CacheCommand implements Runnable {
         @Option(names = "--csv", required = true, paramLabel = "FILE", description = "The rows to load.")
         private Path csv;
 
+        @Option(names = "--definition", paramLabel = "DEF.json",
+                description = "Build the new generation with this definition instead of the published one: to"
+                        + " change the view's schema, or to rebuild a view whose manifest is lost or unusable and"
+                        + " that 'cache repair' cannot recover. Its name must be the --view name.")
+        private Path definition;
+
         @Option(names = "--no-progress", description = "Do not print progress on stderr.")
         private boolean noProgress;
 
@@ -107,7 +114,8 @@ final class CacheCommand implements Runnable {
                     err.flush();
                 }
             };
-            printJson(spec, FeatureCacheAdmin.load(target.view, target.dir, csv, progress));
+            printJson(spec, definition == null ? FeatureCacheAdmin.load(target.view, target.dir, csv, progress)
+                    : FeatureCacheAdmin.load(target.view, target.dir, csv, definition, progress));
             return ExitCodes.OK;
         }
     }
@@ -136,7 +144,11 @@ final class CacheCommand implements Runnable {
     /** {@code hotpath cache stats}. */
     @Command(name = "stats", mixinStandardHelpOptions = true, versionProvider = ManifestVersionProvider.class,
             description = "Every view in a cache directory: entries, file size, generation, age of the newest"
-                    + " write, writer heartbeat.")
+                    + " write, writer heartbeat, and every generation file with its state (current, previous,"
+                    + " building, orphaned by a load that did not finish, superseded).",
+            footer = {"%nExit codes: 0 ok; 1 if the directory or any view cannot be read (corrupt manifest,"
+                    + " missing or damaged generation file, read-only file system), with one error line naming"
+                    + " each such view; 2 usage error."})
     static final class Stats implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -147,6 +159,48 @@ final class CacheCommand implements Runnable {
         @Override
         public Integer call() throws IOException {
             printJson(spec, FeatureCacheAdmin.stats(dir));
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code hotpath cache repair}. */
+    @Command(name = "repair", mixinStandardHelpOptions = true, sortOptions = false,
+            versionProvider = ManifestVersionProvider.class,
+            description = "Rebuilds a view's manifest when it is corrupt, half-written or missing, or names a"
+                    + " generation file that is gone or damaged: from the view's definition and the newest"
+                    + " generation file that was published and still validates (a file left by a load that did not"
+                    + " finish is never used). The broken manifest is kept as <view>.manifest.json.broken-<ms>."
+                    + " A valid manifest is left alone. Refused while a load of the view is running.",
+            footer = {"%nPrints JSON: view, repaired (true/false), generation, file, problem (what was wrong),"
+                    + " brokenManifestSavedAs, skipped (newer files not used, with the reason).",
+                "If no valid published generation is left, rebuild from data instead:"
+                    + " hotpath cache load --view NAME --dir D --csv FILE --definition DEF.json",
+                "%nExit codes: 0 repaired or nothing to repair; 1 nothing to recover from (the message names every"
+                    + " file and why it was skipped); 2 usage error."})
+    static final class Repair implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--view", required = true, paramLabel = "DEF.json",
+                description = "The view's definition (the file it was created with).")
+        private Path view;
+
+        @Option(names = "--dir", required = true, paramLabel = "D", description = "The cache directory.")
+        private Path dir;
+
+        @Option(names = "--generation", paramLabel = "N",
+                description = "Restore exactly generation N (it must validate; it need not be marked published,"
+                        + " which files from Hotpath versions before the mark are not), even over a valid manifest."
+                        + " Newer generation files then count as unpublished: the next load deletes them.")
+        private long generation;
+
+        @Override
+        public Integer call() throws IOException {
+            if (generation < 0) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--generation must be a positive generation number, got " + generation);
+            }
+            printJson(spec, FeatureCacheAdmin.repair(view, dir, generation));
             return ExitCodes.OK;
         }
     }

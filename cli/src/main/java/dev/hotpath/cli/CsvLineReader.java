@@ -101,6 +101,11 @@ final class CsvLineReader {
             }
             if (limit == buf.length) {
                 if (buf.length >= maxLineBytes) {
+                    for (int i = pos; i < limit; i++) {
+                        if (buf[i] == '\r') {
+                            throw FeatureCsvReader.crOnly(source, lineNumber + 1);
+                        }
+                    }
                     throw new CsvInputException(source, lineNumber + 1,
                             "line is longer than " + maxLineBytes + " bytes (is this a CSV file?)");
                 }

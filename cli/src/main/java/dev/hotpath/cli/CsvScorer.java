@@ -162,7 +162,7 @@ final class CsvScorer {
                         CliFiles.OUTPUT_BUFFER_CHARS);
                 scorer.score(in, inputName, out, reporter);
             } else {
-                CliFiles.writeAtomically(output, "output", out -> scorer.score(in, inputName, out, reporter));
+                CliFiles.writeOutput(output, "output", out -> scorer.score(in, inputName, out, reporter));
             }
         }
     }

@@ -164,6 +164,9 @@ public final class FeatureCsvReader {
         List<String> header = new ArrayList<>(Math.min(nCols, maxRecorded));
         for (int c = 0; c < Math.min(nCols, maxRecorded); c++) {
             String name = reader.text(c);
+            if (!reader.quoted(c) && name.indexOf('\r') >= 0) {
+                throw crOnly(source, 1);
+            }
             if (!reader.quoted(c)) {
                 name = name.strip();
             }
@@ -177,6 +180,16 @@ public final class FeatureCsvReader {
                     + model.numFeatures() + " features: " + namesList(model.featureNames()));
         }
         return header;
+    }
+
+    /**
+     * A file with classic Mac OS line endings is one long line to this reader (and to most tools); saying so beats
+     * reporting a column named {@code "age\r1"}.
+     */
+    static CsvInputException crOnly(String source, long line) {
+        return new CsvInputException(source, line, "the line contains a lone CR: the file seems to use classic Mac OS"
+                + " line endings (CR only); lines must end with LF or CRLF. Convert it, e.g. tr '\\r' '\\n'"
+                + " < IN.csv > OUT.csv");
     }
 
     private int[] mapColumns(List<String> header, String source) {

@@ -274,10 +274,14 @@ public final class HotpathCli implements Runnable {
         return false;
     }
 
-    private static String oneLine(String message) {
+    /**
+     * One line, safe for a terminal: line breaks (e.g. of a native library's multi-line message) fold into spaces, and
+     * any other control character, such as an ANSI escape from a CSV header, is escaped.
+     */
+    static String oneLine(String message) {
         if (message == null) {
             return "";
         }
-        return message.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+        return HotpathException.printable(message.strip().replaceAll("\\s*[\\r\\n]+\\s*", " "));
     }
 }

@@ -38,8 +38,10 @@ import picocli.CommandLine.Spec;
                     + " margin_0,margin_1), then"
                     + " exactly one line per input row, values separated by commas and written with Java's"
                     + " Float.toString, so each parses back to the identical float. Lines end with \\n.",
-            "With --output the file is replaced only when scoring succeeds; on stdout, rows before an error"
-                    + " may already have been written.",
+            "With --output a file is replaced only when scoring succeeds (through a symbolic link, the file it"
+                    + " points to is replaced and the link kept); a FIFO or device (e.g. /dev/stdout) is written"
+                    + " directly. On stdout, a FIFO or a device, rows before an error may already have been"
+                    + " written.",
             "Progress goes to stderr, and only for runs longer than 2 seconds.",
             "",
             "Exit codes: 0 ok, 1 runtime failure (bad model or input: one line 'hotpath: error: ...' on"

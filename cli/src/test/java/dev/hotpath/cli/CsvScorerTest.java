@@ -259,6 +259,21 @@ class CsvScorerTest {
     }
 
     @Test
+    void shouldExplainClassicMacLineEndings() {
+        CsvInputException e = error(TestModels.threeFeatures(), "amount,age,country\r50,20,1\r150,40,3\r");
+        assertEquals(1, e.line());
+        assertTrue(e.getMessage().contains("line 1: the line contains a lone CR: the file seems to use classic Mac OS"
+                + " line endings (CR only)"), e.getMessage());
+        assertTrue(e.getMessage().contains("tr '\\r' '\\n'"), e.getMessage());
+        String longMac = "amount,age,country\r" + "50,20,1\r".repeat(20);
+        CsvInputException tooLong = assertThrows(CsvInputException.class, () ->
+                new CsvScorer(TestModels.threeFeatures(), false, false, 64).score(
+                        new ByteArrayInputStream(longMac.getBytes(StandardCharsets.US_ASCII)), "in.csv",
+                        new StringWriter(), silent()));
+        assertTrue(tooLong.getMessage().contains("classic Mac OS line endings"), tooLong.getMessage());
+    }
+
+    @Test
     void shouldRejectLinesLongerThanTheLimit() {
         String csv = "amount,age,country\n50,20,1\n" + "1".repeat(200) + ",2,3\n";
         CsvInputException e = assertThrows(CsvInputException.class, () ->

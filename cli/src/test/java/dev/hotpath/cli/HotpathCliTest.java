@@ -161,6 +161,16 @@ class HotpathCliTest {
     }
 
     @Test
+    void shouldEscapeControlCharactersAndAnsiEscapesFromTheInputInTheErrorLine() throws IOException {
+        Path in = write("in.csv", "amount,age,\u001b[2J\u001b[31mcountry\u001b]0;pwned\u0007\n50,20,1\n");
+        CliRunner.Result r = CliRunner.run(THREE, "score", "--model", "m.json", "--input", in.toString());
+        assertOneLineError(r, "unknown column '\\u001b[2J\\u001b[31mcountry\\u001b]0;pwned\\u0007'");
+        assertTrue(r.err().chars().noneMatch(c -> c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f), r.err());
+        // The same for messages that are not Hotpath's own (e.g. a library's), at the one place errors are printed.
+        assertEquals("a\\u001b[0mb c", HotpathCli.oneLine("a\u001b[0mb\r\n c"));
+    }
+
+    @Test
     void shouldLeaveAnExistingOutputFileUntouchedWhenScoringFails() throws IOException {
         Path in = write("in.csv", "amount,age,country\n50,20,1\n50,20\n");
         Path out = write("out.csv", "previous content\n");

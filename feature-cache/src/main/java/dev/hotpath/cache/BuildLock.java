@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
@@ -31,8 +32,45 @@ final class BuildLock {
         this.lock = lock;
     }
 
+    private static Path lockFile(Path dir, String viewName) {
+        return dir.resolve("." + viewName + ".build.lock").toAbsolutePath().normalize();
+    }
+
+    /**
+     * Whether some process (this one included) is building a generation of the view now. Opens the lock file read-only
+     * (so it works in a read-only directory) and probes with a shared lock, which the builder's exclusive lock
+     * refuses.
+     */
+    static boolean isHeld(Path dir, String viewName) {
+        Path file = lockFile(dir, viewName);
+        // Serialised with acquire(): closing the probe's channel would drop a lock this JVM took meanwhile.
+        synchronized (BuildLock.class) {
+            if (HELD.contains(file)) {
+                return true;
+            }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                FileLock probe = ch.tryLock(0, Long.MAX_VALUE, true);
+                if (probe == null) {
+                    return true;
+                }
+                probe.release();
+                return false;
+            } catch (NoSuchFileException e) {
+                return false;
+            } catch (IOException | OverlappingFileLockException e) {
+                return false;
+            }
+        }
+    }
+
     static BuildLock acquire(Path dir, String viewName) {
-        Path file = dir.resolve("." + viewName + ".build.lock").toAbsolutePath().normalize();
+        synchronized (BuildLock.class) {
+            return acquireLocked(dir, viewName);
+        }
+    }
+
+    private static BuildLock acquireLocked(Path dir, String viewName) {
+        Path file = lockFile(dir, viewName);
         if (!HELD.add(file)) {
             throw new FeatureCacheException("this JVM is already building a generation of view \"" + viewName
                     + "\"; publish or close that writer first");

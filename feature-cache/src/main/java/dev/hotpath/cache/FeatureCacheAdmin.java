@@ -9,10 +9,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * The four {@code hotpath cache ...} commands as plain static methods, so the CLI only parses arguments and prints
+ * The {@code hotpath cache ...} commands as plain static methods, so the CLI only parses arguments and prints
  * the returned JSON. Every method prepares the JVM for Chronicle first ({@link ChronicleJvmFlags#check()}, analytics
  * and banner off) and throws {@link FeatureCacheException} (or {@link dev.hotpath.scoring.ConfigurationException}
  * for missing JVM flags) with a message fit for the user; exit non-zero on those.
@@ -25,6 +27,7 @@ import java.util.Objects;
  *     <td>{@link #load} with {@link #stderrProgress()}</td></tr>
  * <tr><td>{@code hotpath cache get --view NAME --dir D --id ID}</td><td>{@link #get}</td></tr>
  * <tr><td>{@code hotpath cache stats --dir D}</td><td>{@link #stats}</td></tr>
+ * <tr><td>{@code hotpath cache repair --view DEF.json --dir D}</td><td>{@link #repair(Path, Path)}</td></tr>
  * </table>
  *
  * <p>Stateless; thread-safe. Cold path.
@@ -56,11 +59,13 @@ public final class FeatureCacheAdmin {
             try {
                 existing = "schema " + Manifest.read(dir, view.name()).view.fingerprintHex();
             } catch (FeatureFileException e) {
-                existing = "an unreadable manifest";
+                throw new FeatureCacheException("view \"" + view.name() + "\" already exists in " + dir + " but its"
+                        + " manifest is unusable (" + e.getMessage() + "). Recover it from the newest valid published"
+                        + " generation: hotpath cache repair --view " + viewDefinition + " --dir " + dir, e);
             }
             throw new FeatureCacheException("view \"" + view.name() + "\" already exists in " + dir + " (" + existing
                     + ", " + manifest + "). To rebuild it use `hotpath cache load`; to change its definition, load"
-                    + " a new generation with the new definition (FeatureCsvLoader.load(dir, newView, ...)) or"
+                    + " a new generation with the new definition (`hotpath cache load --definition NEW.json`) or"
                     + " create a view under a new name.");
         }
         try (FeatureWriter w = FeatureWriter.createGeneration(dir, view, entities,
@@ -98,6 +103,68 @@ public final class FeatureCacheAdmin {
     }
 
     /**
+     * Like {@link #load(String, Path, Path, LoadProgressListener)}, but the new generation follows the definition
+     * in {@code viewDefinition} instead of the published one: for a schema change, and to rebuild a view whose
+     * manifest is lost or unusable (the published manifest is not read; publishing replaces it).
+     *
+     * @param viewName the view; must be the definition's name
+     * @param dir the cache directory
+     * @param csv the CSV file
+     * @param viewDefinition the JSON definition file of the new generation
+     * @param progress receives progress; may be null
+     * @return JSON of the {@link LoadResult}
+     * @throws FeatureFileException if the definition, the CSV or a row is invalid, or the definition names another
+     *                              view
+     */
+    public static String load(String viewName, Path dir, Path csv, Path viewDefinition,
+                              LoadProgressListener progress) {
+        Objects.requireNonNull(viewName, "viewName");
+        ChronicleRuntime.ensureReady();
+        FeatureView view = FeatureView.fromJson(viewDefinition);
+        if (!view.name().equals(viewName)) {
+            throw new FeatureFileException(viewDefinition + ": defines view \"" + view.name() + "\", not \"" + viewName
+                    + "\"");
+        }
+        return FeatureCsvLoader.load(dir, view, csv, WriterOptions.defaults(), progress).toJson();
+    }
+
+    /**
+     * Rebuilds a view's manifest when it is corrupt, half-written or missing, or names a generation file that is gone
+     * or damaged: from the definition and the newest generation file that was published and still validates. The
+     * broken manifest is kept as {@code <view>.manifest.json.broken-<millis>}. Does nothing (and says so) when the
+     * manifest and its generation are valid. Takes the view's build lock, so it is refused while a load runs.
+     *
+     * @param viewDefinition the JSON definition the view was built with
+     * @param dir the cache directory
+     * @return JSON: {@code {"view", "repaired", "generation", "file", "manifest", "problem",
+     *         "brokenManifestSavedAs" (if moved), "skipped": [{"file", "reason"}]}}
+     * @throws FeatureCacheException if no valid published generation with the definition's schema exists (naming
+     *                               every file and why it was skipped), or a load is running
+     */
+    public static String repair(Path viewDefinition, Path dir) {
+        return repair(viewDefinition, dir, 0);
+    }
+
+    /**
+     * {@link #repair(Path, Path)} restoring one given generation (which must validate; it need not carry the
+     * published mark, which files written by earlier Hotpath versions lack), even if the manifest is valid.
+     *
+     * @param viewDefinition the JSON definition the view was built with
+     * @param dir the cache directory
+     * @param generation the generation to restore; 0 means the newest valid published one
+     * @return JSON as for {@link #repair(Path, Path)}
+     */
+    public static String repair(Path viewDefinition, Path dir, long generation) {
+        Objects.requireNonNull(viewDefinition, "viewDefinition");
+        Objects.requireNonNull(dir, "dir");
+        if (generation < 0) {
+            throw new IllegalArgumentException("generation must be >= 0, got " + generation);
+        }
+        ChronicleRuntime.ensureReady();
+        return ManifestRepair.repair(dir, FeatureView.fromJson(viewDefinition), generation);
+    }
+
+    /**
      * Reads one entity as a scoring process would.
      *
      * @param viewName the view
@@ -118,12 +185,17 @@ public final class FeatureCacheAdmin {
 
     /**
      * Describes every view in a directory: definition summary, generation, entries, capacity, file size, age of
-     * the newest write and of the writer's heartbeat, watermark. A view whose files are broken is listed with an
-     * {@code "error"} instead of failing the whole command.
+     * the newest write and of the writer's heartbeat, watermark, and every generation file with its state
+     * ({@code current}, {@code previous}, {@code building}, {@code orphaned}: left by a build that did not finish,
+     * deleted by the next build; {@code superseded}: deleted by the next publish) plus {@code unpublishedBytes}.
+     * A view that has generation files but no manifest (a {@code create} that did not finish) is listed with
+     * {@code "published": false}.
      *
      * @param dir the cache directory
      * @return JSON: {@code {"dir", "views": [ ... ]}}
      * @throws FeatureFileException if {@code dir} is not a directory
+     * @throws FeatureCacheException if any view cannot be read (naming each such view and why), e.g. a corrupt
+     *                               manifest, a missing or damaged generation file, or a read-only file system
      */
     public static String stats(Path dir) {
         Objects.requireNonNull(dir, "dir");
@@ -131,24 +203,39 @@ public final class FeatureCacheAdmin {
         if (!Files.isDirectory(dir)) {
             throw new FeatureFileException(dir + ": not a directory");
         }
-        return json(g -> {
+        List<String> problems = new ArrayList<>();
+        List<String> views = Manifest.listViews(dir);
+        String json = json(g -> {
             g.writeStartObject();
             g.writeStringField("dir", dir.toString());
             g.writeArrayFieldStart("views");
-            for (String name : Manifest.listViews(dir)) {
+            for (String name : views) {
                 try (FeatureReader r = FeatureReader.open(dir, name,
                         ReaderOptions.builder().refreshInterval(Duration.ZERO).build())) {
-                    r.stats().writeJson(g);
-                } catch (FeatureCacheException e) {
+                    ReaderStats stats = r.stats();
                     g.writeStartObject();
-                    g.writeStringField("view", name);
-                    g.writeStringField("error", e.getMessage());
+                    stats.writeFields(g);
+                    GenerationFiles.writeJson(g, dir, name, Manifest.read(dir, name));
                     g.writeEndObject();
+                } catch (FeatureCacheException e) {
+                    problems.add("view " + name + ": " + e.getMessage());
                 }
+            }
+            for (String name : Manifest.listViewsWithoutManifest(dir)) {
+                g.writeStartObject();
+                g.writeStringField("view", name);
+                g.writeBooleanField("published", false);
+                GenerationFiles.writeJson(g, dir, name, null);
+                g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
         });
+        if (!problems.isEmpty()) {
+            throw new FeatureCacheException("cannot read " + problems.size() + " of " + views.size() + " view(s) in "
+                    + dir + ": " + String.join("; ", problems));
+        }
+        return json;
     }
 
     /**
@@ -164,11 +251,11 @@ public final class FeatureCacheAdmin {
                 + (total == 0 ? 100 : done * 100 / total) + "%)");
     }
 
-    private interface JsonBody {
+    interface JsonBody {
         void write(JsonGenerator g) throws IOException;
     }
 
-    private static String json(JsonBody body) {
+    static String json(JsonBody body) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = Json.FACTORY.createGenerator(w)) {
             g.useDefaultPrettyPrinter();

@@ -7,6 +7,9 @@ import dev.hotpath.scoring.scorer.FeatureStatus;
  * Root of the feature-cache module's exceptions. Thrown by cold paths (opening, creating, loading, publishing) and
  * by writers; {@link FeatureReader#read(CharSequence, float[], int)} never throws it, it returns a
  * {@link FeatureStatus} instead.
+ *
+ * <p>Messages quote file-derived text (CSV headers and cells, names from definitions and manifests); they are made
+ * {@link HotpathException#printable printable}, so such text cannot forge log lines or drive a terminal.
  */
 public class FeatureCacheException extends HotpathException {
     private static final long serialVersionUID = 1L;
@@ -15,7 +18,7 @@ public class FeatureCacheException extends HotpathException {
      * @param message what went wrong and how to fix it
      */
     public FeatureCacheException(String message) {
-        super(message);
+        super(printable(message));
     }
 
     /**
@@ -23,6 +26,6 @@ public class FeatureCacheException extends HotpathException {
      * @param cause the underlying failure
      */
     public FeatureCacheException(String message, Throwable cause) {
-        super(message, cause);
+        super(printable(message), cause);
     }
 }

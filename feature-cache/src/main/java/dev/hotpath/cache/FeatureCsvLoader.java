@@ -27,7 +27,8 @@ import java.util.Objects;
  * must have a column. An optional column {@code event_time_millis} (unless a feature has that name) gives each
  * entity's event time in epoch milliseconds; without it every entity gets the load's start time. Fields may be
  * double-quoted ({@code ""} escapes a quote). An empty cell or {@code NaN} is NaN (missing); numbers use plain
- * decimal or exponent notation. Blank lines are skipped. A repeated id replaces the earlier row (last wins) and is
+ * decimal or exponent notation. Lines end with LF or CRLF (a lone CR, classic Mac OS, is refused before anything is
+ * built). Blank lines are skipped. A repeated id replaces the earlier row (last wins) and is
  * counted in {@link LoadResult#duplicates()}. A file without data rows is refused (publishing it would empty the
  * view).
  *
@@ -96,7 +97,13 @@ public final class FeatureCsvLoader {
                 throw new FeatureFileException(csv + ":1: empty file; expected a header line with the id column"
                         + " and the feature columns " + view.featureNames());
             }
-            columns = Columns.of(csv, stripBom(header), view);
+            header = stripBom(header);
+            if (header.isBlank()) {
+                throw new FeatureFileException(csv + ":1: the header line is empty; expected the id column followed"
+                        + " by the feature columns " + view.featureNames() + " (a blank line at the top of the"
+                        + " file?)");
+            }
+            columns = Columns.of(csv, header, view);
         } catch (IOException e) {
             throw ioError(csv, e);
         }
@@ -226,12 +233,19 @@ public final class FeatureCsvLoader {
             boolean lineEmpty = true;
             boolean inId = true;
             boolean quoted = false;
+            boolean afterCr = false;
+            long line = 1;
             long idBytes = 0;
             int n;
             while ((n = in.read(buf)) > 0) {
                 for (int i = 0; i < n; i++) {
                     byte b = buf[i];
+                    if (afterCr && b != '\n' && !quoted) {
+                        throw crOnly(csv, line);
+                    }
+                    afterCr = b == '\r';
                     if (b == '\n' && !quoted) {
+                        line++;
                         if (!header && !lineEmpty) {
                             s.rows++;
                             s.idBytes += idBytes;
@@ -260,12 +274,25 @@ public final class FeatureCsvLoader {
                 s.rows++;
                 s.idBytes += idBytes;
             }
+            if (afterCr && line == 1) {
+                // A one-line file ending in a lone CR: the header of a classic Mac OS file.
+                throw crOnly(csv, line);
+            }
         } catch (NoSuchFileException e) {
             throw new FeatureFileException(csv + ": CSV file not found", e);
         } catch (IOException e) {
             throw ioError(csv, e);
         }
         return s;
+    }
+
+    /**
+     * Java's readLine would split these lines, but the rest of the pipeline (and the row count that sizes the
+     * generation) would not agree; refuse clearly instead.
+     */
+    private static FeatureFileException crOnly(Path csv, long line) {
+        return new FeatureFileException(csv + ":" + line + ": line ends with a lone CR (classic Mac OS line endings);"
+                + " lines must end with LF or CRLF. Convert the file, e.g. tr '\\r' '\\n' < IN.csv > OUT.csv");
     }
 
     private static final class Survey {

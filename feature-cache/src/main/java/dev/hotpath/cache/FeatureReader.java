@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -42,7 +44,11 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Generations.</b> A background thread (or {@link #refresh()}) notices a new manifest, opens and validates the
  * new generation, switches to it, and closes the old map only after reads in flight on it have finished. No read
- * fails because of a switch.
+ * fails because of a switch. A generation whose file turns out damaged (truncated under the mapping: a read faults,
+ * or the refresher, which checks the file's size every 50 ms, sees it shrink) is taken out of service: reads return
+ * {@link FeatureStatus#UNAVAILABLE} with defaults, without touching the file, until a valid generation is published.
+ * Reads racing the truncation before it is noticed may fault, and the JVM reports that fault asynchronously (an
+ * {@link InternalError} that can surface in the calling thread after the read returned); see the module README.
  *
  * <p><b>Thread-safety and allocation.</b> Thread-safe. {@link #read(CharSequence, float[], int)} and
  * {@link #read(long, float[], int)} allocate nothing for every status once the calling thread has made its first
@@ -58,6 +64,14 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeatureReader.class);
     private static final long RETIRE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How often the refresher checks that the served file did not shrink (between refreshes). */
+    static final long DAMAGE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Read failures are logged at most once per this interval (with the count since the last report). */
+    static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final AtomicReferenceFieldUpdater<FeatureReader, Generation> CURRENT =
+            AtomicReferenceFieldUpdater.newUpdater(FeatureReader.class, Generation.class, "current");
+    private static final AtomicLongFieldUpdater<FeatureReader> NEXT_ERROR_LOG =
+            AtomicLongFieldUpdater.newUpdater(FeatureReader.class, "nextErrorLogNanos");
 
     private final Path dir;
     private final String viewName;
@@ -70,6 +84,9 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
     private final AtomicLong refreshErrors = new AtomicLong();
     private final AtomicLong switches = new AtomicLong();
     private volatile Generation current;
+    private volatile long nextErrorLogNanos = System.nanoTime();
+    /** Read failures already reported in the log; written only by the thread that won {@link #NEXT_ERROR_LOG}. */
+    private long errorsLogged;
     private volatile String lastRefreshError;
     private volatile boolean closed;
 
@@ -265,8 +282,8 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
             s.longKey.setValue(value);
             return MapHandle.readRecord(h.longMap, s.longKey, lockNanos, g.fingerprint, g.dimension, g.recordSize,
                     g.ttlMillis, clock, dst, offset, times);
-        } catch (RuntimeException e) {
-            return failed(e);
+        } catch (RuntimeException | InternalError e) {
+            return failed(g, e);
         }
     }
 
@@ -283,18 +300,54 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
             sb.append(id);
             return MapHandle.readRecord(h.stringMap, sb, lockNanos, g.fingerprint, g.dimension, g.recordSize,
                     g.ttlMillis, clock, dst, offset, times);
-        } catch (RuntimeException e) {
-            return failed(e);
+        } catch (RuntimeException | InternalError e) {
+            return failed(g, e);
         }
     }
 
-    /** Chronicle failed unexpectedly (its internal lock timeout, a corrupt file): count it, serve defaults. */
-    private FeatureStatus failed(RuntimeException e) {
-        if (readErrors.getAndIncrement() == 0) {
-            LOG.error("feature read failed in view {}; serving defaults (UNAVAILABLE). Further errors are only"
-                    + " counted.", viewName, e);
+    /**
+     * Chronicle failed unexpectedly: its internal lock timeout, a corrupt file, or an {@link InternalError}, which is
+     * how the JVM reports a SIGBUS on the mapping (the file was truncated under it). Counted, logged at most once per
+     * {@link #ERROR_LOG_INTERVAL_NANOS}, defaults served. A SIGBUS also takes the generation out of service at once:
+     * every further access to the lost pages would fault again, and the JVM reports such faults asynchronously, at
+     * the thread's next safepoint check, which may come after the read returned (even in the caller's code); so the
+     * fewer there are, the better.
+     */
+    private FeatureStatus failed(Generation g, Throwable e) {
+        long errors = readErrors.incrementAndGet();
+        if (e instanceof InternalError) {
+            takeOutOfService(g);
+        }
+        long now = System.nanoTime();
+        long next = nextErrorLogNanos;
+        if (now - next >= 0 && NEXT_ERROR_LOG.compareAndSet(this, next, now + ERROR_LOG_INTERVAL_NANOS)) {
+            long since = errors - errorsLogged;
+            errorsLogged = errors;
+            LOG.error("view {}: feature read failed ({} failure(s) since the last report, {} in total); serving"
+                    + " defaults (UNAVAILABLE). Next report in {} s at the earliest.", viewName, since, errors,
+                    TimeUnit.NANOSECONDS.toSeconds(ERROR_LOG_INTERVAL_NANOS), e);
         }
         return FeatureStatus.UNAVAILABLE;
+    }
+
+    /**
+     * Replaces a damaged generation by an {@link FeatureStatus#UNAVAILABLE} stand-in, unless something else replaced it
+     * first. Lock-free because it runs on the request path; the refresher retires the damaged map (after reads in
+     * flight) and keeps trying to open a valid generation.
+     */
+    private void takeOutOfService(Generation g) {
+        if (g.handle == null || g.damaged) {
+            return;
+        }
+        g.damaged = true;
+        Generation standIn = new Generation(null, g.manifest, g.view, FeatureStatus.UNAVAILABLE);
+        standIn.replacedDamaged = g;
+        if (CURRENT.compareAndSet(this, g, standIn)) {
+            Thread r = refresher;
+            if (r != null) {
+                LockSupport.unpark(r);
+            }
+        }
     }
 
     private static void checkRoom(float[] dst, int offset, int dimension) {
@@ -398,6 +451,10 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
             problem = "the published definition (fingerprint " + g.manifest.view.fingerprintHex() + ", generation "
                     + g.manifest.generation + ") differs from the pinned one (" + g.view.fingerprintHex()
                     + "); every read returns SCHEMA_MISMATCH with defaults";
+        } else if ((g.replacedDamaged != null || g.reopenDamaged) && g.manifest != null) {
+            problem = "generation " + g.manifest.generation + " (" + g.manifest.fileName + ") is damaged (truncated"
+                    + " under the mapping); every read returns UNAVAILABLE with defaults until a valid generation is"
+                    + " published";
         } else if (s.servingStatus() != null) {
             problem = "every read returns " + s.servingStatus() + " with defaults";
         }
@@ -442,18 +499,23 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
             if (closed) {
                 return false;
             }
+            checkForDamage();
             closeQuiescentRetired(0);
             byte[] bytes = Manifest.readBytes(dir, viewName);
             if (bytes == null) {
                 throw new FeatureFileException(Manifest.path(dir, viewName) + ": manifest disappeared; still serving"
                         + " generation " + current.generation);
             }
-            if (Arrays.equals(bytes, manifestBytes)) {
+            Generation cur = current;
+            // A stand-in for a damaged generation reopens whatever the manifest names on every refresh: a new
+            // generation once one is published; the same file only if it is whole again (Chronicle refuses a file
+            // shorter than its header says, so a truncated one fails here, logged by the refresher).
+            boolean reopen = cur.replacedDamaged != null || cur.reopenDamaged;
+            if (Arrays.equals(bytes, manifestBytes) && !reopen) {
                 return false;
             }
             Manifest m = Manifest.parse(bytes, dir, viewName);
-            Generation cur = current;
-            if (cur.manifest != null && cur.manifest.generation == m.generation
+            if (!reopen && cur.manifest != null && cur.manifest.generation == m.generation
                     && cur.manifest.view.fingerprint() == m.view.fingerprint()) {
                 manifestBytes = bytes;
                 return false;
@@ -467,6 +529,39 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
                     next.fixedStatus == null ? m.fileName : "schema " + m.view.fingerprintHex()
                             + " does not match the pinned definition " + pinned.fingerprintHex());
             return true;
+        }
+    }
+
+    /**
+     * Must hold refreshLock. Takes the served generation out of service if its file shrank (checked here, on the
+     * refresher's schedule, so readers rarely get to fault on it), and retires a generation the read path took out
+     * of service.
+     */
+    private void checkForDamage() {
+        Generation cur = current;
+        if (cur.handle != null && !cur.damaged) {
+            long[] sizes = cur.handle.truncation();
+            if (sizes != null) {
+                LOG.error("view {}: generation {} file {} was truncated from {} to {} bytes; serving UNAVAILABLE"
+                        + " with defaults until a valid generation is published (e.g. hotpath cache load --view {}"
+                        + " --dir {} --csv FILE)", viewName, cur.generation, cur.handle.file, sizes[0], sizes[1],
+                        viewName, dir);
+                cur.loggedDamage = true;
+                takeOutOfService(cur);
+                cur = current;
+            }
+        }
+        Generation damaged = cur.replacedDamaged;
+        if (damaged != null) {
+            if (!damaged.loggedDamage) {
+                LOG.error("view {}: generation {} ({}) is damaged (a read faulted on its mapping); serving UNAVAILABLE"
+                        + " with defaults until a valid generation is published (e.g. hotpath cache load --view {}"
+                        + " --dir {} --csv FILE)", viewName, damaged.generation, damaged.handle.file, viewName, dir);
+            }
+            // The stand-in keeps reopening; it no longer holds the damaged map once that is retired.
+            cur.replacedDamaged = null;
+            cur.reopenDamaged = true;
+            retire(damaged);
         }
     }
 
@@ -508,14 +603,27 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
     }
 
     private void refreshLoop() {
+        long nextRefresh = System.nanoTime() + refreshIntervalNanos;
         while (!closed) {
-            LockSupport.parkNanos(refreshIntervalNanos);
+            // Between refreshes, a cheap check (one stat) that the served file did not shrink, every
+            // DAMAGE_CHECK_NANOS: reads racing a truncation before it is noticed are the ones that can fault.
+            long untilRefresh = nextRefresh - System.nanoTime();
+            LockSupport.parkNanos(Math.max(0, Math.min(untilRefresh, DAMAGE_CHECK_NANOS)));
             if (closed) {
                 break;
             }
             try {
-                refresh();
-                lastRefreshError = null;
+                if (System.nanoTime() - nextRefresh >= 0 || current.replacedDamaged != null) {
+                    nextRefresh = System.nanoTime() + refreshIntervalNanos;
+                    refresh();
+                    lastRefreshError = null;
+                } else {
+                    synchronized (refreshLock) {
+                        if (!closed) {
+                            checkForDamage();
+                        }
+                    }
+                }
             } catch (Throwable t) {
                 // Loop boundary: keep serving the current generation, count, log only when the problem changes.
                 String msg = String.valueOf(t.getMessage());
@@ -548,7 +656,7 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
                     meta = g.handle.readMeta();
                     entries = g.handle.entityCount();
                     fileSize = g.handle.fileSizeBytes();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | InternalError e) {
                     LOG.warn("view {}: cannot read stats of generation {}: {}", viewName, g.generation, e.toString());
                 }
             }
@@ -575,6 +683,10 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
             Generation cur = current;
             current = new Generation(null, cur.manifest, cur.view, FeatureStatus.UNAVAILABLE);
             retire(cur);
+            Generation damaged = cur.replacedDamaged;
+            if (damaged != null) {
+                retire(damaged);
+            }
             closeQuiescentRetired(CLOSE_WAIT_NANOS);
             if (!retiring.isEmpty()) {
                 LOG.error("view {}: {} generation(s) still had reads in flight after 5 s; leaving them mapped",
@@ -615,6 +727,14 @@ public final class FeatureReader implements FeatureSource, AutoCloseable {
         final long generation;
         /** Reads in flight on {@link #handle}; closed when the generation is retired. Null when there is no map. */
         final InFlightGuard inFlight;
+        /** Set once a read faulted on this generation's mapping, or its file was found truncated. */
+        volatile boolean damaged;
+        /** Set by checkForDamage when it found the truncation itself (so it logged it already). */
+        boolean loggedDamage;
+        /** On a stand-in: the damaged generation it replaced, until the refresher retires that. */
+        volatile Generation replacedDamaged;
+        /** On a stand-in: refresh reopens the manifest's generation each time, whether the manifest changed or not. */
+        volatile boolean reopenDamaged;
 
         Generation(MapHandle handle, Manifest manifest, FeatureView view, FeatureStatus fixedStatus) {
             this.handle = handle;

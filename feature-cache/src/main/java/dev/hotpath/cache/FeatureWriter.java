@@ -10,9 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -143,7 +141,8 @@ public final class FeatureWriter implements AutoCloseable {
     /**
      * Creates a new, empty, unpublished generation of {@code view} (whose definition may differ from the published
      * one: that is how a schema changes). Takes the view's build lock until {@link #publish()} or {@link #close()};
-     * closing without publishing deletes the file.
+     * closing without publishing deletes the file. Under the lock it first deletes what earlier builds that never
+     * published left behind (generation files newer than the published manifest's, e.g. of a killed load).
      *
      * <p>Sizing: the map holds {@code expectedEntities} plus 25 % headroom (Chronicle can grow about 2x more by
      * chaining segment tiers, then {@link CacheFullException}).
@@ -173,7 +172,9 @@ public final class FeatureWriter implements AutoCloseable {
         BuildLock lock = BuildLock.acquire(dir, view.name());
         try {
             long now = options.clock().getAsLong();
+            // Numbered before the leftovers of killed builds are deleted, so a generation number is never reused.
             long generation = nextGeneration(dir, view.name());
+            GenerationFiles.deleteUnpublished(dir, view.name());
             int averageKeyBytes = view.keyKind() == KeyKind.STRING ? options.averageIdBytes() : 8;
             Manifest m = new Manifest(view, generation, RecordLayout.recordSize(view.dimension()),
                     capacityFor(expectedEntities), averageKeyBytes, now, ProcessHandle.current().pid());
@@ -493,9 +494,13 @@ public final class FeatureWriter implements AutoCloseable {
      */
     public void heartbeat() {
         checkWritable();
+        writeMeta(published);
+    }
+
+    private void writeMeta(boolean publishedFlag) {
         Scratch s = scratch.get();
-        handle.writeMeta(clock.getAsLong(), watermarkMillis, newestWriteMillis.get(), createdAtMillis, s.record,
-                s.longKey);
+        handle.writeMeta(clock.getAsLong(), watermarkMillis, newestWriteMillis.get(), createdAtMillis, publishedFlag,
+                s.record, s.longKey);
     }
 
     private void heartbeatLoop() {
@@ -537,9 +542,10 @@ public final class FeatureWriter implements AutoCloseable {
     // ------------------------------------------------------------------------------------------ publish / close
 
     /**
-     * Publishes this (new) generation: writes its meta record, then atomically replaces the view's manifest so
-     * readers switch to it; deletes superseded generation files beyond {@link WriterOptions#retainedGenerations()}
-     * and releases the build lock. The writer stays open on the now-current generation. Thread-safe; cold path.
+     * Publishes this (new) generation: writes its meta record (marked published), then atomically replaces the
+     * view's manifest so readers switch to it; keeps the {@link WriterOptions#retainedGenerations()} newest
+     * generations the outgoing manifest lists as published, deletes every other older generation file, and
+     * releases the build lock. The writer stays open on the now-current generation. Thread-safe; cold path.
      *
      * @throws FeatureCacheException if this generation was already published, or a newer one was published
      *                               meanwhile
@@ -550,13 +556,13 @@ public final class FeatureWriter implements AutoCloseable {
             throw new FeatureCacheException("generation " + handle.manifest.generation + " of view " + view.name()
                     + " is already published");
         }
-        heartbeat();
         Path manifestPath = Manifest.path(dir, view.name());
+        Manifest outgoing = null;
         if (Files.exists(manifestPath)) {
             try {
-                Manifest cur = Manifest.read(dir, view.name());
-                if (cur.generation >= handle.manifest.generation) {
-                    throw new FeatureCacheException("view " + view.name() + ": generation " + cur.generation
+                outgoing = Manifest.read(dir, view.name());
+                if (outgoing.generation >= handle.manifest.generation) {
+                    throw new FeatureCacheException("view " + view.name() + ": generation " + outgoing.generation
                             + " was published while generation " + handle.manifest.generation + " was built;"
                             + " refusing to roll back");
                 }
@@ -564,33 +570,30 @@ public final class FeatureWriter implements AutoCloseable {
                 LOG.warn("view {}: replacing unreadable manifest: {}", view.name(), e.getMessage());
             }
         }
-        handle.manifest.writeAtomically(dir);
+        // Only generations a manifest listed as published are kept, never a leftover of a killed build.
+        List<String> kept = GenerationFiles.keptAfter(dir, outgoing, retainedGenerations);
+        // Marked published before the flip: if the manifest is lost later, `cache repair` finds this generation.
+        writeMeta(true);
+        try {
+            handle.manifest.withPreviousFiles(kept).writeAtomically(dir);
+        } catch (RuntimeException e) {
+            try {
+                writeMeta(false);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
         published = true;
         LOG.info("view {}: published generation {} ({} entities, {})", view.name(), handle.manifest.generation,
                 handle.entityCount(), handle.manifest.fileName);
-        pruneSuperseded();
+        if (outgoing != null) {
+            // Without a readable outgoing manifest it is unknown what was published (the files may be a view whose
+            // manifest was lost): delete nothing now; the next publish cleans up.
+            GenerationFiles.deleteSuperseded(dir, view.name(), handle.manifest.generation, kept);
+        }
         buildLock.release();
         buildLock = null;
-    }
-
-    private void pruneSuperseded() {
-        long gen = handle.manifest.generation;
-        List<Manifest.GenerationFile> older = new ArrayList<>();
-        for (Manifest.GenerationFile f : Manifest.listGenerations(dir, view.name())) {
-            if (f.generation < gen) {
-                older.add(f);
-            }
-        }
-        older.sort(Comparator.comparingLong((Manifest.GenerationFile f) -> f.generation).reversed());
-        for (int i = retainedGenerations; i < older.size(); i++) {
-            // Processes still mapping the file keep working: Linux frees it after the last mapping goes away.
-            try {
-                Files.deleteIfExists(older.get(i).path);
-            } catch (IOException e) {
-                LOG.warn("view {}: cannot delete superseded generation file {}: {}", view.name(),
-                        older.get(i).path, e.toString());
-            }
-        }
     }
 
     /** @return whether this writer's generation has been published (always true for {@link #open}) */
@@ -659,17 +662,20 @@ public final class FeatureWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        handle.close();
-        if (!published) {
-            try {
-                Files.deleteIfExists(handle.file);
-            } catch (IOException e) {
-                LOG.warn("view {}: cannot delete abandoned generation file {}: {}", view.name(), handle.file,
-                        e.toString());
-            }
-            if (buildLock != null) {
-                buildLock.release();
-                buildLock = null;
+        try {
+            handle.close();
+        } finally {
+            if (!published) {
+                try {
+                    Files.deleteIfExists(handle.file);
+                } catch (IOException e) {
+                    LOG.warn("view {}: cannot delete abandoned generation file {}: {}", view.name(), handle.file,
+                            e.toString());
+                }
+                if (buildLock != null) {
+                    buildLock.release();
+                    buildLock = null;
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.hotpath.cache;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.hotpath.scoring.HotpathException;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -46,9 +47,20 @@ final class Manifest {
     final int averageKeyBytes;
     final long createdAtMillis;
     final long writerPid;
+    /**
+     * File names of earlier <em>published</em> generations that are kept (newest first): retention keeps only these,
+     * so a file a killed build left behind is never kept as "the previous generation". Optional in the JSON (absent
+     * in manifests written before it existed).
+     */
+    final List<String> previousFiles;
 
     Manifest(FeatureView view, long generation, int recordSize, long entriesCapacity, int averageKeyBytes,
              long createdAtMillis, long writerPid) {
+        this(view, generation, recordSize, entriesCapacity, averageKeyBytes, createdAtMillis, writerPid, List.of());
+    }
+
+    private Manifest(FeatureView view, long generation, int recordSize, long entriesCapacity, int averageKeyBytes,
+                     long createdAtMillis, long writerPid, List<String> previousFiles) {
         this.view = Objects.requireNonNull(view);
         this.generation = generation;
         this.fileName = generationFileName(view.name(), view.fingerprint(), generation);
@@ -57,6 +69,13 @@ final class Manifest {
         this.averageKeyBytes = averageKeyBytes;
         this.createdAtMillis = createdAtMillis;
         this.writerPid = writerPid;
+        this.previousFiles = List.copyOf(previousFiles);
+    }
+
+    /** @return this manifest with {@link #previousFiles} replaced */
+    Manifest withPreviousFiles(List<String> files) {
+        return new Manifest(view, generation, recordSize, entriesCapacity, averageKeyBytes, createdAtMillis, writerPid,
+                files);
     }
 
     static Path path(Path dir, String viewName) {
@@ -69,6 +88,21 @@ final class Manifest {
 
     Path file(Path dir) {
         return dir.resolve(fileName);
+    }
+
+    /**
+     * @param dir the directory the parsed path is resolved in
+     * @param viewName the view
+     * @param fileName a file name
+     * @return the parsed name if it is a generation file of {@code viewName}, else null
+     */
+    static GenerationFile parseGenerationFileName(Path dir, String viewName, String fileName) {
+        Matcher m = GENERATION_FILE.matcher(fileName);
+        if (!m.matches() || !m.group(1).equals(viewName)) {
+            return null;
+        }
+        return new GenerationFile(dir.resolve(fileName), Integer.parseUnsignedInt(m.group(2), 16),
+                Long.parseLong(m.group(3)));
     }
 
     /** A parsed generation file name. */
@@ -89,16 +123,31 @@ final class Manifest {
         List<GenerationFile> out = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, viewName + ".*.cm3")) {
             for (Path p : ds) {
-                Matcher m = GENERATION_FILE.matcher(p.getFileName().toString());
-                if (m.matches() && m.group(1).equals(viewName)) {
-                    out.add(new GenerationFile(p, Integer.parseUnsignedInt(m.group(2), 16),
-                            Long.parseLong(m.group(3))));
+                GenerationFile f = parseGenerationFileName(dir, viewName, p.getFileName().toString());
+                if (f != null) {
+                    out.add(f);
                 }
             }
         } catch (IOException e) {
             throw new FeatureFileException(dir + ": cannot list generation files of view " + viewName + ": " + e, e);
         }
         return out;
+    }
+
+    /** Lists the view names that have a generation file but no manifest in {@code dir} (killed creates), sorted. */
+    static List<String> listViewsWithoutManifest(Path dir) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.cm3")) {
+            for (Path p : ds) {
+                Matcher m = GENERATION_FILE.matcher(p.getFileName().toString());
+                if (m.matches() && !Files.exists(path(dir, m.group(1)))) {
+                    names.add(m.group(1));
+                }
+            }
+        } catch (IOException e) {
+            throw new FeatureFileException(dir + ": cannot list generation files: " + e, e);
+        }
+        return new ArrayList<>(names);
     }
 
     /** Lists the view names that have a manifest in {@code dir}, sorted. */
@@ -187,6 +236,7 @@ final class Manifest {
             Integer averageKeyBytes = null;
             Long createdAt = null;
             Long pid = null;
+            List<String> previous = List.of();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
@@ -226,6 +276,9 @@ final class Manifest {
                         break;
                     case "writerPid":
                         pid = Json.expectLong(p, t, source, field);
+                        break;
+                    case "previousFiles":
+                        previous = readPreviousFiles(p, t, source);
                         break;
                     default:
                         // Unknown fields are tolerated so a newer writer's additions do not break older readers;
@@ -272,15 +325,41 @@ final class Manifest {
                 throw new FeatureFileException(source + ": corrupt manifest: entriesCapacity and averageKeyBytes"
                         + " must be positive");
             }
-            Manifest m = new Manifest(view, generation, recordSize, capacity, averageKeyBytes, createdAt, pid);
+            Manifest m = new Manifest(view, generation, recordSize, capacity, averageKeyBytes, createdAt, pid,
+                    previous);
             if (!m.fileName.equals(fileName)) {
                 throw new FeatureFileException(source + ": corrupt manifest: file \"" + fileName
                         + "\" does not match view, fingerprint and generation (expected \"" + m.fileName + "\")");
+            }
+            for (String f : previous) {
+                GenerationFile g = parseGenerationFileName(Path.of("."), view.name(), f);
+                if (g == null || g.generation >= generation) {
+                    throw new FeatureFileException(source + ": corrupt manifest: previousFiles entry \""
+                            + HotpathException.printable(f) + "\" is not a file name of an earlier generation of view " + view.name());
+                }
             }
             return m;
         } catch (IOException e) {
             throw new FeatureFileException(source + ": corrupt manifest (malformed JSON): " + e.getMessage(), e);
         }
+    }
+
+    private static final int MAX_PREVIOUS_FILES = 1000;
+
+    private static List<String> readPreviousFiles(JsonParser p, JsonToken t, String source) throws IOException {
+        if (t != JsonToken.START_ARRAY) {
+            throw new FeatureFileException(source + ": corrupt manifest: \"previousFiles\" must be an array of file"
+                    + " names");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+            if (e != JsonToken.VALUE_STRING || out.size() >= MAX_PREVIOUS_FILES) {
+                throw new FeatureFileException(source + ": corrupt manifest: \"previousFiles\" must be an array of at"
+                        + " most " + MAX_PREVIOUS_FILES + " file names");
+            }
+            out.add(p.getText());
+        }
+        return out;
     }
 
     private static void require(String source, String field, Object value) {
@@ -310,6 +389,13 @@ final class Manifest {
             g.writeNumberField("averageKeyBytes", averageKeyBytes);
             g.writeNumberField("createdAtMillis", createdAtMillis);
             g.writeNumberField("writerPid", writerPid);
+            if (!previousFiles.isEmpty()) {
+                g.writeArrayFieldStart("previousFiles");
+                for (String f : previousFiles) {
+                    g.writeString(f);
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -47,6 +47,8 @@ final class MapHandle implements AutoCloseable {
     final ChronicleMap<LongValue, byte[]> longMap;
     /** Set when validation found the meta record's segment locked by a dead process. */
     boolean metaLocked;
+    /** Largest size the file was seen with; a file that is smaller now was truncated (they never shrink). */
+    private long largestSizeSeen;
 
     private MapHandle(Manifest manifest, Path file, ChronicleMap<CharSequence, byte[]> stringMap,
                       ChronicleMap<LongValue, byte[]> longMap) {
@@ -94,6 +96,7 @@ final class MapHandle implements AutoCloseable {
         MapHandle h = open(file, m, false);
         try {
             h.validate();
+            h.largestSizeSeen = h.fileSizeBytes();
             return h;
         } catch (RuntimeException e) {
             h.close();
@@ -111,14 +114,30 @@ final class MapHandle implements AutoCloseable {
         if (Files.exists(file)) {
             throw new FeatureCacheException(file + ": generation file exists already; refusing to reuse it");
         }
-        MapHandle h = open(file, m, true);
+        MapHandle h;
         try {
-            h.writeMeta(nowMillis, 0L, 0L, nowMillis, new RecordData(m.recordSize), newLongKey());
+            h = open(file, m, true);
+        } catch (RuntimeException e) {
+            // E.g. no space for Chronicle's pre-allocation: it sized the file already, so delete what it left.
+            deleteQuietly(file, e);
+            throw e;
+        }
+        try {
+            h.writeMeta(nowMillis, 0L, 0L, nowMillis, false, new RecordData(m.recordSize), newLongKey());
             h.validate();
             return h;
         } catch (RuntimeException e) {
             h.close();
+            deleteQuietly(file, e);
             throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path file, RuntimeException failure) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -131,6 +150,20 @@ final class MapHandle implements AutoCloseable {
             }
             return new MapHandle(m, file, null, builder(LongValue.class, m).createPersistedTo(file.toFile()));
         } catch (IOException | RuntimeException e) {
+            String why = String.valueOf(e.getMessage());
+            if (why.contains("Read-only file system") || why.contains("Permission denied")) {
+                // Chronicle maps every file read-write, readers included, so this is what a read-only cache looks like.
+                throw new FeatureFileException(file + ": cannot " + verb + " Chronicle Map file: it is not writable by"
+                        + " this process (" + (why.contains("Read-only") ? "read-only file system" : "permission denied")
+                        + "). Chronicle Map maps view files read-write even to read them: give the process write"
+                        + " access to " + file.getParent() + " and its files", e);
+            }
+            if (create && (why.contains("Not enough space") || why.contains("No space left"))) {
+                throw new FeatureCacheException(file + ": not enough space in " + file.getParent() + " for generation "
+                        + m.generation + " of view " + m.view.name() + " (" + why + "). Nothing was left behind and the"
+                        + " published generation keeps being served; free space there, or size the view for fewer"
+                        + " entities.", e);
+            }
             throw new FeatureFileException(file + ": cannot " + verb + " Chronicle Map file: " + e, e);
         }
     }
@@ -349,8 +382,13 @@ final class MapHandle implements AutoCloseable {
         final long writerPid;
         final long createdAtMillis;
         final int layoutVersion;
+        /** Whether the meta record carries {@link RecordLayout#FLAG_PUBLISHED}. */
+        final boolean published;
+        /** The capacity the generation was created for; 0 if the file predates the field. */
+        final long entriesCapacity;
 
         Meta(RandomDataInput in, long o) {
+            published = (in.readUnsignedShort(o + RecordLayout.FLAGS) & RecordLayout.FLAG_PUBLISHED) != 0;
             watermarkMillis = in.readLong(o + RecordLayout.META_WATERMARK);
             heartbeatMillis = in.readLong(o + RecordLayout.META_HEARTBEAT);
             fingerprint = in.readInt(o + RecordLayout.FINGERPRINT);
@@ -360,6 +398,7 @@ final class MapHandle implements AutoCloseable {
             writerPid = in.readLong(o + RecordLayout.META_WRITER_PID);
             createdAtMillis = in.readLong(o + RecordLayout.META_CREATED_AT);
             layoutVersion = in.readInt(o + RecordLayout.META_LAYOUT_VERSION);
+            entriesCapacity = in.readInt(o + RecordLayout.META_ENTRIES_CAPACITY) & 0xFFFF_FFFFL;
         }
     }
 
@@ -403,14 +442,16 @@ final class MapHandle implements AutoCloseable {
      * Writes the meta record. Cold path (heartbeat interval); uses the caller's thread-confined buffers.
      */
     void writeMeta(long heartbeatMillis, long watermarkMillis, long newestWriteMillis, long createdAtMillis,
-                   RecordData rec, LongValue longKey) {
-        rec.writeHeader(watermarkMillis, heartbeatMillis, manifest.view.fingerprint(), RecordLayout.FLAG_META,
-                manifest.view.dimension());
+                   boolean published, RecordData rec, LongValue longKey) {
+        rec.writeHeader(watermarkMillis, heartbeatMillis, manifest.view.fingerprint(),
+                RecordLayout.FLAG_META | (published ? RecordLayout.FLAG_PUBLISHED : 0), manifest.view.dimension());
         rec.writeLong(RecordLayout.META_GENERATION, manifest.generation);
         rec.writeLong(RecordLayout.META_NEWEST_WRITE, newestWriteMillis);
         rec.writeLong(RecordLayout.META_WRITER_PID, ProcessHandle.current().pid());
         rec.writeLong(RecordLayout.META_CREATED_AT, createdAtMillis);
         rec.writeInt(RecordLayout.META_LAYOUT_VERSION, RecordLayout.LAYOUT_VERSION);
+        // Unsigned 32 bits hold every capacity FeatureWriter creates (at most 2.5 billion).
+        rec.writeInt(RecordLayout.META_ENTRIES_CAPACITY, (int) Math.min(manifest.entriesCapacity, 0xFFFF_FFFFL));
         int r;
         if (stringMap != null) {
             r = writeRecord(stringMap, RecordLayout.META_STRING_KEY, rec, COLD_LOCK_TIMEOUT_NANOS, null);
@@ -429,6 +470,25 @@ final class MapHandle implements AutoCloseable {
     /** @return entities stored (excluding the meta record) */
     long entityCount() {
         return Math.max(0, map().longSize() - 1);
+    }
+
+    /**
+     * Checks whether the file was truncated since it was opened. Cold path (one {@code stat}); not thread-safe (the
+     * reader's refresher calls it under its lock).
+     *
+     * @return {@code {largest size seen, size now}} if the file is shorter than it was, else null (also when the
+     *         file was deleted: a process mapping a deleted file keeps working)
+     */
+    long[] truncation() {
+        long size = fileSizeBytes();
+        if (size < 0) {
+            return null;
+        }
+        if (size < largestSizeSeen) {
+            return new long[] {largestSizeSeen, size};
+        }
+        largestSizeSeen = size;
+        return null;
     }
 
     /** @return the file's size in bytes, or -1 if it cannot be read */

@@ -151,6 +151,12 @@ public final class ReaderStats {
 
     void writeJson(JsonGenerator g) throws IOException {
         g.writeStartObject();
+        writeFields(g);
+        g.writeEndObject();
+    }
+
+    /** Writes the fields of {@link #writeJson} into an object the caller opened (and closes). */
+    void writeFields(JsonGenerator g) throws IOException {
         g.writeStringField("view", viewName);
         g.writeStringField("keyKind", view.keyKind().jsonName());
         g.writeStringField("schemaFingerprint", view.fingerprintHex());
@@ -173,7 +179,6 @@ public final class ReaderStats {
         g.writeNumberField("readErrors", readErrors);
         g.writeNumberField("refreshErrors", refreshErrors);
         g.writeNumberField("switches", switches);
-        g.writeEndObject();
     }
 
     @Override

@@ -11,10 +11,11 @@ import dev.hotpath.scoring.scorer.FeatureStatus;
  *  0      i64       eventTimeMillis                      watermarkMillis
  *  8      i64       writeTimeMillis                      heartbeatMillis
  * 16      i32       schemaFingerprint                    schemaFingerprint
- * 20      u16       flags (0)                            FLAG_META
+ * 20      u16       flags (0)                            FLAG_META, | FLAG_PUBLISHED once published
  * 22      u16       featureCount (= dimension)           featureCount
  * 24      f32[dim]  values                               24 generation, 32 newestWriteMillis, 40 writerPid,
- *                                                        48 createdAtMillis, 56 layoutVersion (i32)
+ *                                                        48 createdAtMillis, 56 layoutVersion (i32),
+ *                                                        60 entriesCapacity (u32; 0 in files written before it)
  * </pre>
  * The record is padded to a multiple of 8 and to at least {@link #MIN_RECORD_SIZE} so the meta record fits.
  * Stateless; thread-safe.
@@ -37,10 +38,16 @@ final class RecordLayout {
     static final int META_WRITER_PID = 40;
     static final int META_CREATED_AT = 48;
     static final int META_LAYOUT_VERSION = 56;
+    static final int META_ENTRIES_CAPACITY = 60;
     static final int MIN_RECORD_SIZE = 64;
 
     /** Flag bit of the reserved meta record; readers report it as {@link FeatureStatus#NOT_FOUND}. */
     static final int FLAG_META = 1;
+    /**
+     * Meta record only: the generation was published (set just before the manifest flip). Lets {@code cache repair}
+     * tell a published generation from a build that never finished when the manifest is lost.
+     */
+    static final int FLAG_PUBLISHED = 2;
 
     /** Key of the meta record in string-keyed views; writers reject ids starting with NUL. */
     static final String META_STRING_KEY = "\u0000hotpath.meta";

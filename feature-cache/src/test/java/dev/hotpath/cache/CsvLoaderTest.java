@@ -157,6 +157,44 @@ class CsvLoaderTest {
     }
 
     @Test
+    void shouldExplainAnEmptyHeaderLineAndClassicMacLineEndingsBeforeBuildingAnything() throws Exception {
+        Fixtures.createView(dir, CARD, 10);
+        Path blankTop = Fixtures.write(dir.resolve("blank.csv"), "\nid,amount,count,risk\nb,1,2,3\n");
+        FeatureFileException e = assertThrows(FeatureFileException.class,
+                () -> FeatureCsvLoader.load(dir, "card", blankTop, Fixtures.NO_HEARTBEAT, null));
+        assertTrue(e.getMessage().startsWith(blankTop + ":1: the header line is empty; expected the id column"),
+                e.getMessage());
+
+        Path mac = Fixtures.write(dir.resolve("mac.csv"), "id,amount,count,risk\rb,1,2,3\rc,4,5,6\r");
+        e = assertThrows(FeatureFileException.class,
+                () -> FeatureCsvLoader.load(dir, "card", mac, Fixtures.NO_HEARTBEAT, null));
+        assertTrue(e.getMessage().startsWith(mac + ":1: line ends with a lone CR (classic Mac OS line endings)"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("tr '\\r' '\\n'"), e.getMessage());
+        // CRLF files are fine; a lone CR further down is named by its line.
+        Path mixed = Fixtures.write(dir.resolve("mixed.csv"), "id,amount,count,risk\r\nb,1,2,3\r\nc,4,5,6\rd,7,8,9\n");
+        e = assertThrows(FeatureFileException.class,
+                () -> FeatureCsvLoader.load(dir, "card", mixed, Fixtures.NO_HEARTBEAT, null));
+        assertTrue(e.getMessage().startsWith(mixed + ":3: line ends with a lone CR"), e.getMessage());
+        assertEquals(1, Manifest.listGenerations(dir, "card").size(), "nothing was built");
+    }
+
+    @Test
+    void shouldEscapeControlCharactersFromTheFileInMessages() {
+        Fixtures.createView(dir, CARD, 10);
+        Path ansi = Fixtures.write(dir.resolve("ansi.csv"),
+                "id,amount,count,risk,evil\u001b[2J\u001b[31m\nb,1,2,3,4\n");
+        FeatureFileException e = assertThrows(FeatureFileException.class,
+                () -> FeatureCsvLoader.load(dir, "card", ansi, Fixtures.NO_HEARTBEAT, null));
+        assertTrue(e.getMessage().contains("unknown feature column(s) [evil\\u001b[2J\\u001b[31m]"), e.getMessage());
+        assertTrue(e.getMessage().chars().noneMatch(c -> c < 0x20), e.getMessage());
+        Path cell = Fixtures.write(dir.resolve("cell.csv"), "id,amount,count,risk\nb,1\u001b]0;title\u0007,2,3\n");
+        e = assertThrows(FeatureFileException.class,
+                () -> FeatureCsvLoader.load(dir, "card", cell, Fixtures.NO_HEARTBEAT, null));
+        assertTrue(e.getMessage().contains("cannot parse \"1\\u001b]0;title\\u0007\""), e.getMessage());
+    }
+
+    @Test
     void shouldFailClearlyForAMissingCsvOrView() {
         Fixtures.createView(dir, CARD, 10);
         Path absent = dir.resolve("absent.csv");

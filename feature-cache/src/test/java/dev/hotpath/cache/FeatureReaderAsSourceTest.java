@@ -57,15 +57,19 @@ class FeatureReaderAsSourceTest {
             FeatureSource src = r;
             float[] dst = new float[2];
             long[] present = {0};
-            long bytes = AllocationProbe.bytesAllocated(AllocationProbe.DEFAULT_WARMUP, AllocationProbe.DEFAULT_CALLS,
-                    () -> {
-                        if (src.read("a", dst, 0) == FeatureStatus.PRESENT) {
-                            present[0]++;
-                        }
-                        src.fillDefaults(dst, 0);
-                    });
-            assertEquals(0, bytes);
-            assertTrue(present[0] >= AllocationProbe.DEFAULT_CALLS, "reads were PRESENT: " + present[0]);
+            long[] calls = {0};
+            // Retried after the JIT went idle when a loaded box put a compilation into every round (224 to 936 B
+            // seen); a per-call allocation still fails. AllocationTest's control sees allocation through the same.
+            long bytes = SteadyAllocation.bytes(AllocationProbe.DEFAULT_WARMUP, AllocationProbe.DEFAULT_CALLS, () -> {
+                calls[0]++;
+                if (src.read("a", dst, 0) == FeatureStatus.PRESENT) {
+                    present[0]++;
+                }
+                src.fillDefaults(dst, 0);
+            });
+            assertEquals(0, bytes, "FeatureSource.read + fillDefaults allocated " + bytes + " bytes over "
+                    + AllocationProbe.DEFAULT_CALLS + " calls");
+            assertEquals(calls[0], present[0], "every read was PRESENT");
         }
     }
 

@@ -133,11 +133,31 @@ class GenerationSwitchTest {
         }
     }
 
+    /**
+     * Waits until {@code reader} is inside Chronicle's timed read-lock wait: then its read is registered as in flight
+     * on the current generation (a fixed sleep was not enough on a loaded box, where the thread may not have run).
+     */
+    private static void awaitWaitingForTheSegmentLock(Thread reader) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            for (StackTraceElement e : reader.getStackTrace()) {
+                if (e.getClassName().endsWith(".BigSegmentHeader") && e.getMethodName().startsWith("tryReadLock")) {
+                    return;
+                }
+            }
+            assertTrue(reader.isAlive() && System.nanoTime() < deadline,
+                    "the read did not start waiting for the segment lock within 30 s");
+            Thread.sleep(1);
+        }
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldCloseTheOldMapOnlyAfterInFlightReadsFinished() throws Exception {
         build(V1);
-        ReaderOptions slow = ReaderOptions.builder().readLockTimeout(Duration.ofMillis(1500))
+        // The longest budget there is: the read below must still be waiting when the switch happens, however slowly
+        // the loaded box builds the new generation (the holder releases the lock well before it runs out).
+        ReaderOptions slow = ReaderOptions.builder().readLockTimeout(Duration.ofSeconds(10))
                 .refreshInterval(Duration.ZERO).build();
         try (FeatureReader r = FeatureReader.open(dir, V1, slow);
              FeatureWriter w = FeatureWriter.open(dir, "card", Fixtures.NO_HEARTBEAT)) {
@@ -160,7 +180,7 @@ class GenerationSwitchTest {
             AtomicReference<FeatureStatus> inFlight = new AtomicReference<>();
             Thread reader = new Thread(() -> inFlight.set(r.read("k5", new float[3], 0)));
             reader.start();
-            Thread.sleep(100);
+            awaitWaitingForTheSegmentLock(reader);
             try {
                 build(V1);
                 assertTrue(r.refresh(), "switched to the new generation");

@@ -42,6 +42,25 @@ class ManifestTest {
     }
 
     @Test
+    void shouldRoundTripThePublishedGenerationsItKeepsAndRejectAnythingElseThere() {
+        Manifest m = sample().withPreviousFiles(java.util.List.of("card." + sample().view.fingerprintHex()
+                + ".000006.cm3", "card.00000001.000002.cm3"));
+        m.writeAtomically(dir);
+        assertEquals(m.previousFiles, Manifest.read(dir, "card").previousFiles);
+        String json = m.toJson();
+        for (String bad : new String[] {"../../etc/passwd", "other.00000001.000002.cm3", "card.00000001.000007.cm3"}) {
+            String hostile = json.replace("card.00000001.000002.cm3", bad);
+            FeatureFileException e = assertThrows(FeatureFileException.class,
+                    () -> Manifest.parse(hostile, "m.json"));
+            assertTrue(e.getMessage().contains("previousFiles entry"), e.getMessage());
+        }
+        String escape = json.replace("card.00000001.000002.cm3", "\\u001b[2Jx");
+        FeatureFileException e = assertThrows(FeatureFileException.class, () -> Manifest.parse(escape, "m.json"));
+        assertFalse(e.getMessage().contains("\u001b"), "control characters from the file are escaped");
+        assertTrue(e.getMessage().contains("\\u001b[2Jx"), e.getMessage());
+    }
+
+    @Test
     void shouldRejectCorruptManifestsNamingTheFileAndTheProblem() {
         String good = sample().toJson();
         Path file = Manifest.path(dir, "card");

@@ -95,7 +95,7 @@ class MultiProcessTest {
     }
 
     @Test
-    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void shouldKeepServingAndTimeOutBoundedWhenTheWriterIsKilledHoldingALockThenServeTheRebuild()
             throws Exception {
         int dim = 8;
@@ -129,7 +129,10 @@ class MultiProcessTest {
             float[] dst = new float[dim];
             long[] counts = new long[FeatureStatus.values().length];
             long[] worstNanos = {0};
-            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            // A hang guard only: boundedness is asserted per read below. The blocked segment's ~1/16 of the keys
+            // each wait out the 50 ms budget, which on a 2-core box loaded ~15-fold (CI neighbours plus a CPU hog)
+            // took longer than the 30 s this guard used to allow.
+            assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
                 long t0 = System.nanoTime();
                 assertEquals(FeatureStatus.LOCK_TIMEOUT, r.read(lockedId, dst, 0));
                 long elapsed = System.nanoTime() - t0;

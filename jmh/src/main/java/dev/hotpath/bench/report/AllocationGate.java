@@ -127,22 +127,24 @@ public final class AllocationGate {
     }
 
     /**
-     * Runs the gate on a JMH JSON result file.
+     * Runs the gate on one or more JMH JSON result files (their results are checked together).
      *
-     * @param args the result file
+     * @param args the result files
      */
     public static void main(String[] args) {
-        if (args.length != 1) {
-            System.err.println("usage: AllocationGate <jmh-result.json>");
+        if (args.length == 0) {
+            System.err.println("usage: AllocationGate <jmh-result.json>...");
             System.exit(2);
         }
-        List<JmhResult> results;
-        try {
-            results = JmhResult.read(Path.of(args[0]));
-        } catch (IOException e) {
-            System.err.println("allocation gate: cannot read " + args[0] + ": " + e.getMessage());
-            System.exit(2);
-            return;
+        List<JmhResult> results = new ArrayList<>();
+        for (String file : args) {
+            try {
+                results.addAll(JmhResult.read(Path.of(file)));
+            } catch (IOException e) {
+                System.err.println("allocation gate: cannot read " + file + ": " + e.getMessage());
+                System.exit(2);
+                return;
+            }
         }
         Verdict v = check(results, BenchmarkRoles.fromAnnotations());
         v.lines().forEach(System.out::println);

@@ -288,8 +288,9 @@ public final class Scorer implements AutoCloseable {
                 return FeatureStatus.NOT_FOUND;
             }
             return view.read(id, ws, offset);
-        } catch (RuntimeException e) {
-            // A source broke its contract; keep the request alive with defaults.
+        } catch (RuntimeException | InternalError e) {
+            // A source broke its contract; keep the request alive with defaults. InternalError is how the JVM reports
+            // a fault (SIGBUS) on a memory-mapped store whose file was truncated under it.
             problemLog.warn(clock.getAsLong(), "feature view '" + view.name() + "' threw; using defaults", e);
             try {
                 view.fillDefaults(ws, offset);
