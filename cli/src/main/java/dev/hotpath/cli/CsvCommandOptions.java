@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
  */
 final class CsvCommandOptions {
     @Option(names = "--model", required = true, paramLabel = "FILE",
-            description = "The model file, detected from the content: XGBoost JSON, UBJSON or legacy binary, or"
-                    + " ONNX (not for explain).")
+            description = "The model file, detected from the content: XGBoost JSON, UBJSON or legacy binary,"
+                    + " LightGBM text (not for explain yet), or ONNX (not for explain).")
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "IN.csv",

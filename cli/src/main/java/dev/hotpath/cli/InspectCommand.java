@@ -26,10 +26,11 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nOutput:%n",
         footer = {
             "A pretty-printed JSON object with exactly these keys, in this order:",
-            "  format          xgboost-json, xgboost-ubj, xgboost-binary, onnx, ...",
+            "  format          xgboost-json, xgboost-ubj, xgboost-binary, lightgbm-text,",
+            "                  onnx, ...",
             "  format_version  version of the software that wrote the file (\"\" if unknown)",
             "  objective       e.g. binary:logistic (\"\" if unknown)",
-            "  booster         gbtree, dart, gblinear, onnx, ...",
+            "  booster         gbtree, dart, gblinear, gbdt, rf, onnx, ...",
             "  num_features    input columns per row",
             "  num_outputs     values per row written by 'hotpath score' (without --margin)",
             "  num_trees       trees scored (0 for non-tree models)",
@@ -50,8 +51,8 @@ final class InspectCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "FILE",
-            description = "The model file: XGBoost JSON, UBJSON or legacy binary, or ONNX (detected from the"
-                    + " content).")
+            description = "The model file: XGBoost JSON, UBJSON or legacy binary, LightGBM text, or ONNX"
+                    + " (detected from the content).")
     private Path model;
 
     @Override

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 
 /**
  * The CLI's single entry point for reading a model file: {@link ModelLoader#load(Path)}, which detects XGBoost
- * JSON, UBJSON, legacy binary and ONNX from the content, so every command accepts exactly the files the readers
- * accept. The path is checked first, to give a plain message for the commonest mistakes. ONNX Runtime's native log
- * is off ({@link OnnxLogLevel#FATAL}) so that stderr keeps the one-line error contract.
+ * JSON, UBJSON, legacy binary, LightGBM text and ONNX from the content, so every command accepts exactly the files
+ * the readers accept. The path is checked first, to give a plain message for the commonest mistakes. ONNX Runtime's
+ * native log is off ({@link OnnxLogLevel#FATAL}) so that stderr keeps the one-line error contract.
  *
  * <p>Stateless and thread-safe; loading allocates the model.
  */

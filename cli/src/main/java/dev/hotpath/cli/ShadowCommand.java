@@ -171,7 +171,8 @@ final class ShadowCommand implements Runnable {
         private Path log;
 
         @Option(names = "--model", required = true, paramLabel = "FILE",
-                description = "The candidate model file (XGBoost or ONNX, detected from the content).")
+                description = "The candidate model file (XGBoost, LightGBM or ONNX, detected from the"
+                        + " content).")
         private Path model;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where to write the new log.")

@@ -158,8 +158,8 @@ class XgboostEndToEndTest {
         return p;
     }
 
-    /** Runs {@code hotpath score}, checks the output shape and returns the parsed values. */
-    private static float[][] scoreWithCli(Path model, Path input, int n, int k, boolean margin) {
+    /** Runs {@code hotpath score}, checks the output shape and returns the parsed values (also for other formats). */
+    static float[][] scoreWithCli(Path model, Path input, int n, int k, boolean margin) {
         List<String> args = new ArrayList<>(List.of("score", "--model", model.toString(), "--input",
                 input.toString()));
         if (margin) {

@@ -18,8 +18,8 @@ import java.util.Optional;
  *
  * <p>Pass them on the command line, in {@code JDK_JAVA_OPTIONS} (see {@link #jvmOptionsLine()}), or, for an
  * executable jar, as {@code Add-Exports}/{@code Add-Opens} attributes of the <em>application's</em> jar manifest.
- * On Java 22+ also pass {@code --enable-native-access=ALL-UNNAMED}; on Java 24+ never pass
- * {@code --sun-misc-unsafe-memory-access=deny} (Chronicle 3.27ea0 then fails).
+ * On Java 22+ also pass {@value #NATIVE_ACCESS} and on Java 24+ {@value #UNSAFE_ACCESS_ALLOW} (without them the JVM
+ * prints warnings at start-up; {@code --sun-misc-unsafe-memory-access=deny} makes Chronicle 3.27ea0 fail).
  *
  * <p>Thread-safe; stateless. Cold path only.
  */
@@ -47,6 +47,11 @@ public final class ChronicleJvmFlags {
     public static final List<String> SYSTEM_PROPERTIES = List.of(
             "-Dchronicle.analytics.disable=true",
             "-Dchronicle.announcer.disable=true");
+
+    /** Java 22+: Chronicle and ONNX Runtime load native code; without it the JVM warns (and will refuse later). */
+    public static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+    /** Java 24+: Chronicle uses {@code sun.misc.Unsafe} memory access; without it the JVM warns at first use. */
+    public static final String UNSAFE_ACCESS_ALLOW = "--sun-misc-unsafe-memory-access=allow";
 
     private static final String UNSAFE_ACCESS_DENY = "--sun-misc-unsafe-memory-access=deny";
 
@@ -87,13 +92,13 @@ public final class ChronicleJvmFlags {
         }
         if (Runtime.version().feature() >= 24
                 && ManagementFactory.getRuntimeMXBean().getInputArguments().contains(UNSAFE_ACCESS_DENY)) {
-            problems.add(UNSAFE_ACCESS_DENY + " breaks Chronicle Map 3.27ea0; use"
-                    + " --sun-misc-unsafe-memory-access=allow");
+            problems.add(UNSAFE_ACCESS_DENY + " breaks Chronicle Map 3.27ea0; use " + UNSAFE_ACCESS_ALLOW);
         }
         if (!problems.isEmpty()) {
             throw new ConfigurationException("Chronicle Map (the feature cache) cannot run in this JVM: "
                     + String.join("; ", problems) + ". Start the JVM with exactly these flags: "
-                    + jvmOptionsLine());
+                    + jvmOptionsLine() + " (on Java 22+ also " + NATIVE_ACCESS + ", on Java 24+ also "
+                    + UNSAFE_ACCESS_ALLOW + "; the line above already has those this JVM needs)");
         }
     }
 
@@ -105,7 +110,10 @@ public final class ChronicleJvmFlags {
         List<String> all = new ArrayList<>(REQUIRED_FLAGS);
         all.addAll(SYSTEM_PROPERTIES);
         if (Runtime.version().feature() >= 22) {
-            all.add("--enable-native-access=ALL-UNNAMED");
+            all.add(NATIVE_ACCESS);
+        }
+        if (Runtime.version().feature() >= 24) {
+            all.add(UNSAFE_ACCESS_ALLOW);
         }
         return String.join(" ", all);
     }

@@ -198,6 +198,34 @@ public final class FeatureCacheAdmin {
      *                               manifest, a missing or damaged generation file, or a read-only file system
      */
     public static String stats(Path dir) {
+        return stats(dir, null, null);
+    }
+
+    /**
+     * Extra per-view information for {@link #stats(Path, String, StatsSection)}, supplied by a module that knows
+     * more about a view than its files (e.g. the state of a stream follower that keeps it fresh).
+     */
+    @FunctionalInterface
+    public interface StatsSection {
+        /**
+         * @param dir the cache directory
+         * @param viewName a view that has a manifest in {@code dir}
+         * @return a complete JSON value describing the view, or null if there is nothing to add for it
+         */
+        String json(Path dir, String viewName);
+    }
+
+    /**
+     * {@link #stats(Path)} plus a top-level array {@code sectionName} holding {@code section}'s JSON for every view
+     * it describes (views it returns null for are left out).
+     *
+     * @param dir the cache directory
+     * @param sectionName name of the extra array, e.g. {@code "followers"}; null for none
+     * @param section supplies each view's entry; null for none
+     * @return JSON: {@code {"dir", "views": [ ... ], sectionName: [ ... ]}}
+     * @throws FeatureFileException if {@code dir} is not a directory
+     */
+    public static String stats(Path dir, String sectionName, StatsSection section) {
         Objects.requireNonNull(dir, "dir");
         ChronicleRuntime.ensureReady();
         if (!Files.isDirectory(dir)) {
@@ -229,6 +257,20 @@ public final class FeatureCacheAdmin {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (sectionName != null && section != null) {
+                g.writeArrayFieldStart(sectionName);
+                for (String name : Manifest.listViews(dir)) {
+                    String extra = section.json(dir, name);
+                    if (extra != null) {
+                        // Copied token by token, so it is checked and printed like the rest.
+                        try (com.fasterxml.jackson.core.JsonParser p = Json.FACTORY.createParser(extra)) {
+                            p.nextToken();
+                            g.copyCurrentStructure(p);
+                        }
+                    }
+                }
+                g.writeEndArray();
+            }
             g.writeEndObject();
         });
         if (!problems.isEmpty()) {

@@ -81,16 +81,140 @@ public final class FeatureCsvLoader {
      */
     public static LoadResult load(Path dir, FeatureView view, Path csv, WriterOptions options,
                                   LoadProgressListener progress) {
+        long started = System.nanoTime();
+        Built built = build(dir, view, csv, options, 0, progress);
+        FeatureWriter writer = built.writer;
+        try {
+            writer.publish();
+            WriterStats stats = writer.stats();
+            return new LoadResult(view, writer.generation(), writer.file(), built.rows, stats.entries(),
+                    built.duplicates, (System.nanoTime() - started) / 1_000_000, stats.fileSizeBytes());
+        } finally {
+            writer.close();
+        }
+    }
+
+    /**
+     * Loads a CSV into a new generation following {@code view} and leaves it <em>unpublished</em>, for a caller that
+     * adds to it before publishing: a stream follower bootstrapping from a snapshot catches up on the updates after
+     * the snapshot, then publishes, so readers never see the older snapshot state. The caller owns the returned
+     * writer: {@link FeatureWriter#publish()} it, or {@link FeatureWriter#close()} it to abandon the generation. The
+     * writer's watermark is set to the newest event time in the CSV.
+     *
+     * @param dir the cache directory
+     * @param view the definition of the new generation
+     * @param csv the CSV file (format as for {@link #load(Path, FeatureView, Path, WriterOptions, LoadProgressListener)})
+     * @param options writer options (average id size is measured from the CSV)
+     * @param extraEntities room to add beyond the CSV's rows (entities the caller will insert), at least 0
+     * @param progress receives progress; may be null
+     * @return an open writer on the new, unpublished generation holding the CSV's rows
+     * @throws FeatureFileException if the CSV or a row is invalid (naming file, line and column); nothing is left
+     *                              behind then
+     */
+    public static FeatureWriter loadUnpublished(Path dir, FeatureView view, Path csv, WriterOptions options,
+                                                long extraEntities, LoadProgressListener progress) {
+        if (extraEntities < 0) {
+            throw new IllegalArgumentException("extraEntities must be at least 0, got " + extraEntities);
+        }
+        return build(dir, view, csv, options, extraEntities, progress).writer;
+    }
+
+    /** A filled, unpublished generation and what went into it. */
+    private static final class Built {
+        final FeatureWriter writer;
+        final long rows;
+        final long duplicates;
+
+        Built(FeatureWriter writer, long rows, long duplicates) {
+            this.writer = writer;
+            this.rows = rows;
+            this.duplicates = duplicates;
+        }
+    }
+
+    /** Fills a new generation from the CSV; on any failure the partial generation is deleted. */
+    private static Built build(Path dir, FeatureView view, Path csv, WriterOptions options, long extraEntities,
+                               LoadProgressListener progress) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(csv, "csv");
         Objects.requireNonNull(options, "options");
         LoadProgressListener listener = progress != null ? progress : (done, total) -> { };
         ChronicleRuntime.ensureReady();
-        long started = System.nanoTime();
         long loadTime = options.clock().getAsLong();
 
-        Columns columns;
+        Columns columns = header(csv, view);
+        Survey survey = survey(csv);
+        int averageIdBytes = (int) Math.max(1, Math.min(4096,
+                survey.rows == 0 ? options.averageIdBytes() : Math.round((double) survey.idBytes / survey.rows)));
+        WriterOptions buildOptions = options.withAverageIdBytes(averageIdBytes);
+
+        FeatureWriter writer = FeatureWriter.createGeneration(dir, view,
+                Math.min(FeatureWriter.MAX_ENTITIES, Math.max(1, survey.rows + extraEntities)), buildOptions);
+        boolean filled = false;
+        try {
+            long[] duplicates = {0};
+            long[] maxEventTime = {Long.MIN_VALUE};
+            long rows = readRows(csv, view, columns, loadTime, (id, eventTime, values, line) -> {
+                if (!writer.upsert(id, eventTime, values, 0)) {
+                    duplicates[0]++;
+                }
+                maxEventTime[0] = Math.max(maxEventTime[0], eventTime);
+            }, listener, survey.rows);
+            if (rows == 0) {
+                // A broken upstream job must not wipe a view: an empty generation would turn every read NOT_FOUND.
+                throw new FeatureFileException(csv + ": no data rows; refusing to publish an empty generation of"
+                        + " view " + view.name() + " (the current generation stays served)");
+            }
+            writer.setWatermark(maxEventTime[0]);
+            filled = true;
+            return new Built(writer, rows, duplicates[0]);
+        } finally {
+            if (!filled) {
+                // The generation is unpublished, so close() deletes the partial file and releases the lock.
+                writer.close();
+            }
+        }
+    }
+
+    /** Receives the rows of a CSV file, in file order; see {@link #readRows}. */
+    @FunctionalInterface
+    public interface RowHandler {
+        /**
+         * @param id the row's entity id (first column)
+         * @param eventTimeMillis the row's {@code event_time_millis}, or the default when the file has no such column
+         * @param values the row's features in view order (NaN = missing); reused for the next row
+         * @param lineNumber the row's line in the file (1 is the header)
+         * @throws IllegalArgumentException to refuse the row: the read fails with a {@link FeatureFileException}
+         *                                  naming the file and line and carrying the message
+         */
+        void row(String id, long eventTimeMillis, float[] values, long lineNumber);
+    }
+
+    /**
+     * Reads the rows of a CSV file in {@code hotpath cache load}'s format (see the class comment), validated against
+     * {@code view}, without writing any generation: for tools that send the rows elsewhere (e.g. publishing them to
+     * a topic). Cold path.
+     *
+     * @param csv the CSV file
+     * @param view the definition the columns are matched against
+     * @param defaultEventTimeMillis event time of every row when the file has no {@code event_time_millis} column
+     * @param handler receives each row
+     * @param progress receives progress (rows done, rows in the file); may be null
+     * @return rows read
+     * @throws FeatureFileException if the CSV, a row, or the handler refuses it (naming file, line and column)
+     */
+    public static long readRows(Path csv, FeatureView view, long defaultEventTimeMillis, RowHandler handler,
+                                LoadProgressListener progress) {
+        Objects.requireNonNull(csv, "csv");
+        Objects.requireNonNull(view, "view");
+        Objects.requireNonNull(handler, "handler");
+        Columns columns = header(csv, view);
+        return readRows(csv, view, columns, defaultEventTimeMillis, handler,
+                progress != null ? progress : (done, total) -> { }, survey(csv).rows);
+    }
+
+    private static Columns header(Path csv, FeatureView view) {
         try (BufferedReader r = open(csv)) {
             String header = r.readLine();
             if (header == null) {
@@ -103,92 +227,68 @@ public final class FeatureCsvLoader {
                         + " by the feature columns " + view.featureNames() + " (a blank line at the top of the"
                         + " file?)");
             }
-            columns = Columns.of(csv, header, view);
+            return Columns.of(csv, header, view);
         } catch (IOException e) {
             throw ioError(csv, e);
         }
-        Survey survey = survey(csv);
-        int averageIdBytes = (int) Math.max(1, Math.min(4096,
-                survey.rows == 0 ? options.averageIdBytes() : Math.round((double) survey.idBytes / survey.rows)));
-        WriterOptions buildOptions = options.withAverageIdBytes(averageIdBytes);
+    }
 
-        FeatureWriter writer = FeatureWriter.createGeneration(dir, view, Math.max(1, survey.rows), buildOptions);
-        try {
-            long rows = 0;
-            long duplicates = 0;
-            long maxEventTime = Long.MIN_VALUE;
-            float[] row = new float[view.dimension()];
-            List<String> fields = new ArrayList<>(columns.count);
-            try (BufferedReader r = open(csv)) {
-                r.readLine();
-                String line;
-                long lineNo = 1;
-                while ((line = r.readLine()) != null) {
-                    lineNo++;
-                    if (line.length() > MAX_LINE_CHARS) {
-                        throw new FeatureFileException(csv + ":" + lineNo + ": line longer than " + MAX_LINE_CHARS
-                                + " characters");
-                    }
-                    if (line.isEmpty() || (line.length() == 1 && line.charAt(0) == '\r')) {
+    private static long readRows(Path csv, FeatureView view, Columns columns, long defaultEventTime,
+                                 RowHandler handler, LoadProgressListener listener, long totalRows) {
+        long rows = 0;
+        float[] row = new float[view.dimension()];
+        List<String> fields = new ArrayList<>(columns.count);
+        try (BufferedReader r = open(csv)) {
+            r.readLine();
+            String line;
+            long lineNo = 1;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.length() > MAX_LINE_CHARS) {
+                    throw new FeatureFileException(csv + ":" + lineNo + ": line longer than " + MAX_LINE_CHARS
+                            + " characters");
+                }
+                if (line.isEmpty() || (line.length() == 1 && line.charAt(0) == '\r')) {
+                    continue;
+                }
+                split(line, fields, csv, lineNo);
+                if (fields.size() != columns.count) {
+                    throw new FeatureFileException(csv + ":" + lineNo + ": expected " + columns.count
+                            + " fields like the header, found " + fields.size());
+                }
+                long eventTime = defaultEventTime;
+                if (columns.eventTimeColumn >= 0) {
+                    eventTime = parseEventTime(fields.get(columns.eventTimeColumn), csv, lineNo);
+                }
+                for (int c = 1; c < columns.count; c++) {
+                    int feature = columns.featureOfColumn[c];
+                    if (feature < 0) {
                         continue;
                     }
-                    split(line, fields, csv, lineNo);
-                    if (fields.size() != columns.count) {
-                        throw new FeatureFileException(csv + ":" + lineNo + ": expected " + columns.count
-                                + " fields like the header, found " + fields.size());
-                    }
-                    long eventTime = loadTime;
-                    if (columns.eventTimeColumn >= 0) {
-                        eventTime = parseEventTime(fields.get(columns.eventTimeColumn), csv, lineNo);
-                    }
-                    for (int c = 1; c < columns.count; c++) {
-                        int feature = columns.featureOfColumn[c];
-                        if (feature < 0) {
-                            continue;
-                        }
-                        String cell = fields.get(c);
-                        try {
-                            row[feature] = FloatText.parse(cell, 0, cell.length());
-                        } catch (NumberFormatException e) {
-                            throw new FeatureFileException(csv + ":" + lineNo + ": column \"" + columns.names[c]
-                                    + "\" (column " + (c + 1) + "): cannot parse \"" + cell + "\" as a number ("
-                                    + e.getMessage() + ")", e);
-                        }
-                    }
-                    String id = fields.get(0);
-                    boolean inserted;
+                    String cell = fields.get(c);
                     try {
-                        inserted = writer.upsert(id, eventTime, row, 0);
-                    } catch (IllegalArgumentException e) {
-                        throw new FeatureFileException(csv + ":" + lineNo + ": " + e.getMessage(), e);
-                    }
-                    if (!inserted) {
-                        duplicates++;
-                    }
-                    maxEventTime = Math.max(maxEventTime, eventTime);
-                    rows++;
-                    if (rows % PROGRESS_EVERY == 0) {
-                        listener.onProgress(rows, survey.rows);
+                        row[feature] = FloatText.parse(cell, 0, cell.length());
+                    } catch (NumberFormatException e) {
+                        throw new FeatureFileException(csv + ":" + lineNo + ": column \"" + columns.names[c]
+                                + "\" (column " + (c + 1) + "): cannot parse \"" + cell + "\" as a number ("
+                                + e.getMessage() + ")", e);
                     }
                 }
-            } catch (IOException e) {
-                throw ioError(csv, e);
+                try {
+                    handler.row(fields.get(0), eventTime, row, lineNo);
+                } catch (IllegalArgumentException e) {
+                    throw new FeatureFileException(csv + ":" + lineNo + ": " + e.getMessage(), e);
+                }
+                rows++;
+                if (rows % PROGRESS_EVERY == 0) {
+                    listener.onProgress(rows, totalRows);
+                }
             }
-            listener.onProgress(rows, rows);
-            if (rows == 0) {
-                // A broken upstream job must not wipe a view: an empty generation would turn every read NOT_FOUND.
-                throw new FeatureFileException(csv + ": no data rows; refusing to publish an empty generation of"
-                        + " view " + view.name() + " (the current generation stays served)");
-            }
-            writer.setWatermark(maxEventTime);
-            writer.publish();
-            WriterStats stats = writer.stats();
-            return new LoadResult(view, writer.generation(), writer.file(), rows, stats.entries(), duplicates,
-                    (System.nanoTime() - started) / 1_000_000, stats.fileSizeBytes());
-        } finally {
-            // On failure the generation is unpublished, so close() deletes the partial file and releases the lock.
-            writer.close();
+        } catch (IOException e) {
+            throw ioError(csv, e);
         }
+        listener.onProgress(rows, rows);
+        return rows;
     }
 
     private static long parseEventTime(String cell, Path csv, long lineNo) {

@@ -232,7 +232,7 @@ public final class FeatureWriter implements AutoCloseable {
         long now = clock.getAsLong();
         s.record.writeHeader(eventTimeMillis, now, fingerprint, 0, dimension);
         s.record.writeValues(values, offset, dimension);
-        return put(s, id, now, -1, 0) == MapHandle.INSERTED;
+        return put(s, id, now, -1, 0, null, false) == MapHandle.INSERTED;
     }
 
     /**
@@ -255,7 +255,7 @@ public final class FeatureWriter implements AutoCloseable {
         long now = clock.getAsLong();
         s.record.writeHeader(eventTimeMillis, now, fingerprint, 0, dimension);
         s.record.writeValues(values, offset, dimension);
-        return putLong(s, id, now, -1, 0) == MapHandle.INSERTED;
+        return putLong(s, id, now, -1, 0, null, false) == MapHandle.INSERTED;
     }
 
     /**
@@ -281,7 +281,8 @@ public final class FeatureWriter implements AutoCloseable {
             long now = clock.getAsLong();
             s.record.writeHeader(batch.eventTime(i), now, fingerprint, 0, dimension);
             s.record.writeValues(values, i * dimension, dimension);
-            int r = batch.isLongId(i) ? putLong(s, batch.longId(i), now, i, n) : put(s, batch.stringId(i), now, i, n);
+            int r = batch.isLongId(i) ? putLong(s, batch.longId(i), now, i, n, null, false)
+                    : put(s, batch.stringId(i), now, i, n, null, false);
             if (r == MapHandle.INSERTED) {
                 inserted++;
             }
@@ -289,14 +290,84 @@ public final class FeatureWriter implements AutoCloseable {
         return inserted;
     }
 
-    private int put(Scratch s, CharSequence id, long now, int batchIndex, int batchSize) {
+    /**
+     * Last-writer-wins by event time, for followers of an update stream: writes the entity's features unless the
+     * stored record has a <em>newer</em> event time (then nothing is written and {@link MergeOutcome#SKIPPED_OLDER}
+     * is returned). An update with the same event time is written, so re-applying an update is harmless. A partial
+     * update ({@code present} not null) changes only the features whose bit is set
+     * ({@code (present[i >>> 6] & (1L << i)) != 0}); the others keep their stored values, or are NaN ("missing")
+     * for a new entity. The stored record's event time becomes {@code eventTimeMillis}. The comparison and the write
+     * happen under the entity's segment write lock, so concurrent merges of one entity are atomic. Thread-safe;
+     * allocation-free after the thread's first call.
+     *
+     * @param id the entity id (for a long-keyed view, its decimal form)
+     * @param eventTimeMillis as-of time of the update (epoch ms)
+     * @param values the features in view order; entries of features not in {@code present} are ignored
+     * @param offset where feature 0 is in {@code values}
+     * @param present which features the update carries, one bit per feature; null means all
+     * @return what happened
+     * @throws IllegalArgumentException if the id is invalid, or {@code present} has fewer than
+     *                                  {@code ceil(dimension / 64)} words
+     * @throws LockTimeoutException if the entity's segment stayed locked (a process died holding it)
+     * @throws CacheFullException if the generation has no room for a new entity
+     */
+    public MergeOutcome merge(CharSequence id, long eventTimeMillis, float[] values, int offset, long[] present) {
+        Scratch s = mergeRecord(eventTimeMillis, values, offset, present);
+        return outcome(put(s, id, s.now, -1, 0, present, true));
+    }
+
+    /**
+     * {@link #merge(CharSequence, long, float[], int, long[])} keyed by a long id. Thread-safe; allocation-free
+     * after the thread's first call.
+     *
+     * @param id the entity id; {@link Long#MIN_VALUE} is reserved
+     * @param eventTimeMillis as-of time of the update (epoch ms)
+     * @param values the features in view order
+     * @param offset where feature 0 is in {@code values}
+     * @param present which features the update carries; null means all
+     * @return what happened
+     * @throws IllegalArgumentException if the id is {@link Long#MIN_VALUE} or {@code present} is too short
+     * @throws LockTimeoutException if the entity's segment stayed locked
+     * @throws CacheFullException if the generation has no room for a new entity
+     */
+    public MergeOutcome merge(long id, long eventTimeMillis, float[] values, int offset, long[] present) {
+        Scratch s = mergeRecord(eventTimeMillis, values, offset, present);
+        return outcome(putLong(s, id, s.now, -1, 0, present, true));
+    }
+
+    /** Checks a merge's arguments and writes its record into the thread's buffer (stamped with {@code s.now}). */
+    private Scratch mergeRecord(long eventTimeMillis, float[] values, int offset, long[] present) {
+        checkWritable();
+        checkRoom(values, offset);
+        checkPresent(present);
+        Scratch s = scratch.get();
+        s.now = clock.getAsLong();
+        s.record.writeHeader(eventTimeMillis, s.now, fingerprint, 0, dimension);
+        s.record.writeValues(values, offset, dimension);
+        return s;
+    }
+
+    private static MergeOutcome outcome(int r) {
+        return r == MapHandle.INSERTED ? MergeOutcome.INSERTED
+                : r == MapHandle.OLDER ? MergeOutcome.SKIPPED_OLDER : MergeOutcome.UPDATED;
+    }
+
+    private void checkPresent(long[] present) {
+        if (present != null && present.length < (dimension + 63) >>> 6) {
+            throw new IllegalArgumentException("present has " + present.length + " words; view " + view.name()
+                    + " has " + dimension + " features and needs " + ((dimension + 63) >>> 6));
+        }
+    }
+
+    private int put(Scratch s, CharSequence id, long now, int batchIndex, int batchSize, long[] present,
+                    boolean merge) {
         int r;
         if (handle.stringMap != null) {
             String invalid = Ids.invalidStringId(id);
             if (invalid != null) {
                 throw badId(invalid, id, batchIndex, batchSize);
             }
-            r = write(handle.stringMap, id, s.record, id, batchIndex, batchSize);
+            r = write(handle.stringMap, id, s.record, id, batchIndex, batchSize, present, merge);
         } else {
             long v = Ids.parseLongId(id);
             if (v == Long.MIN_VALUE) {
@@ -304,13 +375,14 @@ public final class FeatureWriter implements AutoCloseable {
                         + Long.MIN_VALUE, id, batchIndex, batchSize);
             }
             s.longKey.setValue(v);
-            r = write(handle.longMap, s.longKey, s.record, id, batchIndex, batchSize);
+            r = write(handle.longMap, s.longKey, s.record, id, batchIndex, batchSize, present, merge);
         }
         written(r, now);
         return r;
     }
 
-    private int putLong(Scratch s, long id, long now, int batchIndex, int batchSize) {
+    private int putLong(Scratch s, long id, long now, int batchIndex, int batchSize, long[] present,
+                        boolean merge) {
         int r;
         if (handle.longMap != null) {
             if (id == RecordLayout.META_LONG_KEY) {
@@ -318,18 +390,21 @@ public final class FeatureWriter implements AutoCloseable {
                         batchIndex, batchSize);
             }
             s.longKey.setValue(id);
-            r = write(handle.longMap, s.longKey, s.record, null, batchIndex, batchSize);
+            r = write(handle.longMap, s.longKey, s.record, null, batchIndex, batchSize, present, merge);
         } else {
             StringBuilder sb = s.stringKey;
             sb.setLength(0);
             sb.append(id);
-            r = write(handle.stringMap, sb, s.record, null, batchIndex, batchSize);
+            r = write(handle.stringMap, sb, s.record, null, batchIndex, batchSize, present, merge);
         }
         written(r, now);
         return r;
     }
 
     private void written(int r, long now) {
+        if (r == MapHandle.OLDER) {
+            return;
+        }
         if (r == MapHandle.INSERTED) {
             inserts.incrementAndGet();
         } else {
@@ -342,10 +417,11 @@ public final class FeatureWriter implements AutoCloseable {
 
     /** @param idForMessage the id to name in errors; null means "derive from key" (cold path only) */
     private <K> int write(ChronicleMap<K, byte[]> map, K key, RecordData record,
-                          CharSequence idForMessage, int batchIndex, int batchSize) {
+                          CharSequence idForMessage, int batchIndex, int batchSize, long[] present, boolean merge) {
         int r;
         try {
-            r = MapHandle.writeRecord(map, key, record, lockNanos, writeHook);
+            r = merge ? MapHandle.mergeRecord(map, key, record, present, dimension, lockNanos, writeHook)
+                    : MapHandle.writeRecord(map, key, record, lockNanos, writeHook);
         } catch (IllegalStateException e) {
             if (isChronicleFull(e)) {
                 throw full(e);
@@ -601,6 +677,14 @@ public final class FeatureWriter implements AutoCloseable {
         return published;
     }
 
+    /**
+     * @return whether another generation of the view was published after this writer's (noticed by the heartbeat,
+     *         so up to one heartbeat interval late): this writer's updates are then no longer served. Allocation-free.
+     */
+    public boolean isSuperseded() {
+        return superseded;
+    }
+
     /** @return the definition this generation follows */
     public FeatureView view() {
         return view;
@@ -685,6 +769,8 @@ public final class FeatureWriter implements AutoCloseable {
         final RecordData record;
         final StringBuilder stringKey = new StringBuilder(24);
         final LongValue longKey = MapHandle.newLongKey();
+        /** The write time of the merge being prepared. */
+        long now;
 
         Scratch(int recordSize) {
             this.record = new RecordData(recordSize);

@@ -40,6 +40,9 @@ final class MapHandle implements AutoCloseable {
     static final int INSERTED = 1;
     static final int REPLACED = 0;
     static final int LOCK_TIMEOUT = -1;
+    /** Result of {@link #mergeRecord}: not written, the stored record has a newer event time. */
+    static final int OLDER = 2;
+    private static final int NAN_BITS = Float.floatToRawIntBits(Float.NaN);
 
     final Manifest manifest;
     final Path file;
@@ -319,19 +322,74 @@ final class MapHandle implements AutoCloseable {
             if (!c.writeLock().tryLock(lockNanos, TimeUnit.NANOSECONDS)) {
                 return LOCK_TIMEOUT;
             }
+            return store(c, c.entry(), record, hook);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return LOCK_TIMEOUT;
+        }
+    }
+
+    /** Replaces {@code e} or inserts the record, with the segment's write lock held; runs the test hook. */
+    private static <K> int store(ExternalMapQueryContext<K, byte[], ?> c, MapEntry<K, byte[]> e, RecordData record,
+                                 WriteHook hook) {
+        int result;
+        if (e != null) {
+            e.doReplaceValue(record);
+            result = REPLACED;
+        } else {
+            c.absentEntry().doInsert(record);
+            result = INSERTED;
+        }
+        if (hook != null) {
+            hook.whileLocked();
+        }
+        return result;
+    }
+
+    /**
+     * Last-writer-wins by event time: under the segment's write lock, writes {@code record} unless the stored record
+     * (of the same schema) has a newer event time. Features whose bit in {@code present} is clear are first filled in
+     * {@code record} from the stored record, bit for bit (NaN if there is none); {@code present == null} writes the
+     * record as it is. Allocation-free.
+     *
+     * @return {@link #INSERTED}, {@link #REPLACED}, {@link #OLDER} or {@link #LOCK_TIMEOUT}
+     * @throws IllegalStateException Chronicle's error when the map is full (translated by the caller)
+     */
+    static <K> int mergeRecord(ChronicleMap<K, byte[]> map, K key, RecordData record, long[] present, int dimension,
+                               long lockNanos, WriteHook hook) {
+        try (ExternalMapQueryContext<K, byte[], ?> c = map.queryContext(key)) {
+            if (!c.writeLock().tryLock(lockNanos, TimeUnit.NANOSECONDS)) {
+                return LOCK_TIMEOUT;
+            }
             MapEntry<K, byte[]> e = c.entry();
-            int result;
+            RandomDataInput in = null;
+            long o = 0;
             if (e != null) {
-                e.doReplaceValue(record);
-                result = REPLACED;
-            } else {
-                c.absentEntry().doInsert(record);
-                result = INSERTED;
+                Data<byte[]> d = e.value();
+                RandomDataInput stored = d.bytes();
+                long so = d.offset();
+                RandomDataInput recordBytes = record.bytes();
+                // Only a data record of this schema takes part; anything else is replaced whole.
+                if (d.size() == record.size()
+                        && stored.readUnsignedShort(so + RecordLayout.FLAGS) == 0
+                        && stored.readInt(so + RecordLayout.FINGERPRINT)
+                            == recordBytes.readInt(RecordLayout.FINGERPRINT)
+                        && stored.readUnsignedShort(so + RecordLayout.FEATURE_COUNT) == dimension) {
+                    if (stored.readLong(so + RecordLayout.EVENT_TIME) > record.eventTime()) {
+                        return OLDER;
+                    }
+                    in = stored;
+                    o = so;
+                }
             }
-            if (hook != null) {
-                hook.whileLocked();
+            if (present != null) {
+                for (int i = 0; i < dimension; i++) {
+                    if ((present[i >>> 6] & (1L << i)) == 0) {
+                        record.writeValueBits(i, in == null ? NAN_BITS : in.readInt(o + RecordLayout.VALUES + 4L * i));
+                    }
+                }
             }
-            return result;
+            return store(c, e, record, hook);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             return LOCK_TIMEOUT;

@@ -40,6 +40,16 @@ final class RecordData extends AbstractData<byte[]> {
         }
     }
 
+    /** @return the event time written by {@link #writeHeader} */
+    long eventTime() {
+        return store.readLong(RecordLayout.EVENT_TIME);
+    }
+
+    /** Sets feature {@code index} to the raw float bits {@code bits} (a stored value copied bit for bit). */
+    void writeValueBits(int index, int bits) {
+        store.writeInt(RecordLayout.VALUES + 4L * index, bits);
+    }
+
     void writeLong(int offset, long value) {
         store.writeLong(offset, value);
     }

@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real child JVM running a test main class with this JVM's class path. Every wait is bounded and
- * {@link #close()} always kills the process, so no test can hang CI or leak processes.
+ * {@link #close()} always kills the process, so no test can hang CI or leak processes. Public for the tests of
+ * modules that use this module's test-jar (feature-stream).
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final Path stderr;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -42,7 +43,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** The JVM options of this (test) JVM that a child needs: Chronicle's flags and system properties. */
-    static List<String> chronicleJvmOptions() {
+    public static List<String> chronicleJvmOptions() {
         List<String> out = new ArrayList<>();
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports") || arg.startsWith("-D")
@@ -58,7 +59,7 @@ final class ChildJvm implements AutoCloseable {
      *
      * @param workDir where the child's stderr is captured
      */
-    static ChildJvm start(Path workDir, List<String> jvmOptions, Class<?> mainClass, String... args)
+    public static ChildJvm start(Path workDir, List<String> jvmOptions, Class<?> mainClass, String... args)
             throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -75,7 +76,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Waits for a stdout line starting with {@code prefix}; returns it, or fails with the child's output. */
-    String awaitLine(String prefix, long timeout, TimeUnit unit) throws InterruptedException {
+    public String awaitLine(String prefix, long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (true) {
             long left = deadline - System.nanoTime();
@@ -92,7 +93,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Waits for exit; returns the exit code, or fails (and kills) after the timeout. */
-    int awaitExit(long timeout, TimeUnit unit) throws InterruptedException {
+    public int awaitExit(long timeout, TimeUnit unit) throws InterruptedException {
         if (!process.waitFor(timeout, unit)) {
             process.destroyForcibly();
             throw new AssertionError("child did not exit within " + timeout + " " + unit + "; stderr="
@@ -101,24 +102,35 @@ final class ChildJvm implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGTERM (on Linux, {@code destroy} sends SIGTERM): the child's shutdown hooks run; returns its exit code. */
+    public int terminate(long timeout, TimeUnit unit) throws InterruptedException {
+        process.destroy();
+        return awaitExit(timeout, unit);
+    }
+
+    /** @return whether the child is still running */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGKILL (on Linux, {@code destroyForcibly} sends SIGKILL), then waits for the process to be gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("child survived SIGKILL for 30 s");
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    String stdoutSoFar() {
+    public String stdoutSoFar() {
         lines.drainTo(seen);
         return String.join("\n", seen);
     }
 
-    String stderrText() {
+    public String stderrText() {
         try {
             return Files.readString(stderr);
         } catch (IOException e) {

@@ -122,4 +122,16 @@ class FeatureCacheAdminTest {
         assertThrows(FeatureFileException.class,
                 () -> FeatureCacheAdmin.create(dir.resolve("absent.json"), dir, 10));
     }
+
+    @Test
+    void shouldAddAnotherModulesSectionForTheViewsItDescribes() throws IOException {
+        Fixtures.createView(dir, Fixtures.stringView("card", 2), 10);
+        Fixtures.createView(dir, Fixtures.longView("merchant", 2), 10);
+        Map<String, String> stats = flatten(FeatureCacheAdmin.stats(dir, "followers",
+                (d, view) -> view.equals("card") ? "{\"view\": \"card\", \"state\": \"LIVE\"}" : null));
+        assertEquals("card", stats.get("views[0].view"));
+        assertEquals("card", stats.get("followers[0].view"));
+        assertEquals("LIVE", stats.get("followers[0].state"));
+        assertEquals(null, stats.get("followers[1].view"), "merchant has no section entry");
+    }
 }

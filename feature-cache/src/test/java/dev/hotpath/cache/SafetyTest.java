@@ -150,6 +150,9 @@ class SafetyTest {
             assertTrue(line.contains("missing JVM flags: " + String.join(" ", expectedMissing) + ". Start"), line);
             assertTrue(line.contains("Start the JVM with exactly these flags: " + ChronicleJvmFlags.jvmOptionsLine()),
                     line);
+            // A user reading this on Java 17 may deploy on Java 25: the newer JDKs' flags are named too.
+            assertTrue(line.contains(ChronicleJvmFlags.NATIVE_ACCESS)
+                    && line.contains(ChronicleJvmFlags.UNSAFE_ACCESS_ALLOW), line);
         }
         // All but two flags.
         List<String> partial = new ArrayList<>(ChronicleJvmFlags.chronicleFlagsForTesting());

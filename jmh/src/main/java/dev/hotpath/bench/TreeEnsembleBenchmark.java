@@ -2,13 +2,19 @@ package dev.hotpath.bench;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import com.microsoft.ml.lightgbm.PredictionType;
 import dev.hotpath.bench.data.BenchData;
+import dev.hotpath.bench.data.LightgbmBenchModels;
 import dev.hotpath.bench.data.ModelSpec;
 import dev.hotpath.bench.data.UsesModels;
 import dev.hotpath.bench.onnx.OnnxTreeEnsembleWriter;
 import dev.hotpath.formats.ModelLoader;
 import dev.hotpath.scoring.Model;
+import dev.hotpath.scoring.model.TreeEnsemble;
+import io.github.metarank.lightgbm4j.LGBMBooster;
+import io.github.metarank.lightgbm4j.LGBMException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -29,7 +35,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One XGBoost model scored by Hotpath, by XGBoost4J itself and by ONNX Runtime, in the same run.
+ * One XGBoost model scored by Hotpath, by XGBoost4J itself and by ONNX Runtime, and its LightGBM counterpart (same
+ * data, trees and depth) scored by Hotpath and by LightGBM itself (lightgbm4j), in the same run.
  *
  * <p>Models ({@link ModelSpec}): {@code small} 100 trees of depth 4 over 30 features, {@code fraud} 500 × depth 6
  * over 200 features, {@code large} 2,000 × depth 8 over 200 features, all {@code binary:logistic}, trained by
@@ -37,7 +44,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Inputs: a pool of 4,096 distinct rows (about 5 % NaN) cycled per invocation, never one constant row, so branch
  * predictors cannot learn the paths. Set-up checks that Hotpath's probabilities equal XGBoost's bit for bit and ONNX
- * Runtime's to within 1e-5 on the whole pool, so a fast but wrong evaluator cannot be measured.
+ * Runtime's to within 1e-5 on the whole pool, and that Hotpath's LightGBM probabilities are LightGBM's rounded to
+ * float, so a fast but wrong evaluator cannot be measured. {@code hotpathLightgbmSingleRow} is compared with
+ * {@code hotpathSingleRow} (the same evaluator on a LightGBM model of the same shape: double thresholds, LightGBM's
+ * missing-value rules and double sums), {@code lightgbm4jSingleRow} with {@code hotpathLightgbmSingleRow}.
  *
  * <p>Per-row figures: {@code hotpathBatch64} and {@code xgboost4jBatch4096} divide by the rows per call.
  */
@@ -100,6 +110,64 @@ public class TreeEnsembleBenchmark {
         checkAgreement();
     }
 
+    /**
+     * The LightGBM counterpart of the model, scored by Hotpath and by lightgbm4j. A separate state, so that only the
+     * LightGBM benchmarks load it: the XGBoost benchmarks' JVMs never run LightGBM code, as in a service that serves
+     * XGBoost models only.
+     */
+    @State(Scope.Thread)
+    public static class LightgbmModels {
+        Model hotpath;
+        LGBMBooster lightgbm;
+
+        /**
+         * Loads the LightGBM model both ways and checks that Hotpath's probabilities are LightGBM's rounded to float.
+         *
+         * @param b the benchmark's own state (model, rows)
+         * @throws Exception if a model cannot be loaded or the scorers disagree
+         */
+        @Setup(Level.Trial)
+        public void setUp(TreeEnsembleBenchmark b) throws Exception {
+            ModelSpec spec = ModelSpec.of(b.model);
+            LightgbmBenchModels.loadNative();
+            Path file = LightgbmBenchModels.model(spec);
+            hotpath = ModelLoader.load(file);
+            lightgbm = LGBMBooster.createFromModelfile(file.toString());
+            // Single-output model: lightgbm4j's predictForMat buffer (two values per row) is large enough.
+            double[] expected = lightgbm.predictForMat(b.pool, POOL, b.numFeatures, true,
+                    PredictionType.C_API_PREDICT_NORMAL);
+            for (int r = 0; r < POOL; r++) {
+                float hp = hotpath.score(b.rows[r]);
+                if (Float.floatToRawIntBits(hp) != Float.floatToRawIntBits((float) expected[r])) {
+                    throw new IllegalStateException(b.model + " LightGBM row " + r + ": Hotpath " + hp
+                            + " != LightGBM " + expected[r]);
+                }
+            }
+            long lightgbmLeaves = Files.readAllLines(file).stream().filter(l -> l.startsWith("num_leaves="))
+                    .mapToLong(l -> Long.parseLong(l.substring("num_leaves=".length()))).sum();
+            long xgboostLeaves = dev.hotpath.bench.data.XgboostJsonTrees.read(BenchData.model(spec).xgboostJson())
+                    .trees().stream().mapToLong(t -> (t.size() + 1) / 2).sum();
+            System.err.printf("[hotpath-jmh] %s shapes: XGBoost %d trees, %d leaves, depth %d, %s evaluator;"
+                            + " LightGBM %d trees, %d leaves, depth %d, %s evaluator%n", b.model,
+                    b.hotpath.info().numTrees(), xgboostLeaves, b.hotpath.info().maxDepth(), evaluator(b.hotpath),
+                    hotpath.info().numTrees(), lightgbmLeaves, hotpath.info().maxDepth(), evaluator(hotpath));
+        }
+
+        private static String evaluator(Model m) {
+            return m instanceof TreeEnsemble t ? t.evaluator() : m.getClass().getSimpleName();
+        }
+
+        /**
+         * Frees LightGBM's booster.
+         *
+         * @throws LGBMException if LightGBM fails to free it
+         */
+        @TearDown(Level.Trial)
+        public void tearDown() throws LGBMException {
+            lightgbm.close();
+        }
+    }
+
     private void checkAgreement() throws XGBoostError, OrtException {
         float[][] expected = booster.inplace_predict(pool, POOL, numFeatures, Float.NaN);
         for (int r = 0; r < POOL; r++) {
@@ -148,6 +216,29 @@ public class TreeEnsembleBenchmark {
     public float[] hotpathBatch64() {
         hotpath.score(batches[next++ & (POOL / BATCH - 1)], BATCH, batchOut);
         return batchOut;
+    }
+
+    /**
+     * @param lgbm the LightGBM counterpart model
+     * @return the probability of one row from the LightGBM counterpart model: {@code Model.score(float[])}
+     */
+    @Benchmark
+    @ZeroAllocation
+    @ComparedTo("hotpathSingleRow")
+    public float hotpathLightgbmSingleRow(LightgbmModels lgbm) {
+        return lgbm.hotpath.score(nextRow());
+    }
+
+    /**
+     * @param lgbm the LightGBM counterpart model
+     * @return LightGBM's prediction for one row through lightgbm4j's {@code predictForMatSingleRow} (float32 input,
+     *     the LightGBM C API's single-row path)
+     * @throws LGBMException never in practice
+     */
+    @Benchmark
+    @ComparedTo("hotpathLightgbmSingleRow")
+    public double lightgbm4jSingleRow(LightgbmModels lgbm) throws LGBMException {
+        return lgbm.lightgbm.predictForMatSingleRow(nextRow(), PredictionType.C_API_PREDICT_NORMAL);
     }
 
     /**

@@ -19,13 +19,18 @@ class TreeEnsembleBenchmarkTest extends BenchmarkTestBase {
     @Test
     void shouldKeepTheDocumentedMethodNamesAndModels() throws Exception {
         assertEquals(Set.of("hotpathSingleRow", "hotpathBatch64", "xgboost4jInplacePredict", "xgboost4jBatch4096",
-                "onnxRuntimeTreeEnsemble"), benchmarks(TreeEnsembleBenchmark.class));
+                "onnxRuntimeTreeEnsemble", "hotpathLightgbmSingleRow", "lightgbm4jSingleRow"),
+                benchmarks(TreeEnsembleBenchmark.class));
         assertArrayEquals(new String[] {"small", "fraud", "large"},
                 TreeEnsembleBenchmark.class.getField("model").getAnnotation(Param.class).value());
         assertEquals(64, TreeEnsembleBenchmark.class.getMethod("hotpathBatch64")
                 .getAnnotation(OperationsPerInvocation.class).value());
         assertEquals(4096, TreeEnsembleBenchmark.class.getMethod("xgboost4jBatch4096")
                 .getAnnotation(OperationsPerInvocation.class).value());
+        assertEquals(Set.of("hotpathFastLayout", "hotpathReferenceDouble", "hotpathReferenceXgboost"),
+                benchmarks(LightgbmEvaluatorBenchmark.class));
+        assertArrayEquals(new String[] {"fraud"},
+                LightgbmEvaluatorBenchmark.class.getField("model").getAnnotation(Param.class).value());
     }
 
     @Test
@@ -43,8 +48,27 @@ class TreeEnsembleBenchmarkTest extends BenchmarkTestBase {
             assertEquals(4096, b.xgboost4jBatch4096().length);
             float ort = b.onnxRuntimeTreeEnsemble();
             assertTrue(ort > 0 && ort < 1, "probability " + ort);
+            // The XGBoost set-up leaves LightGBM alone: its counterpart is trained by the LightGBM state only.
+            TreeEnsembleBenchmark.LightgbmModels models = new TreeEnsembleBenchmark.LightgbmModels();
+            models.setUp(b); // trains the LightGBM counterpart, checks Hotpath == LightGBM rounded to float
+            assertTrue(Files.exists(dir.resolve("small-100x4-30f-10000r-v1").resolve("model.lightgbm.txt")));
+            try {
+                float lgbm = b.hotpathLightgbmSingleRow(models);
+                assertTrue(lgbm > 0 && lgbm < 1, "probability " + lgbm);
+                double peer = b.lightgbm4jSingleRow(models);
+                assertTrue(peer > 0 && peer < 1, "probability " + peer);
+            } finally {
+                models.tearDown();
+            }
         } finally {
             b.tearDown();
+        }
+        // The evaluator comparison on the same (now cached) models: set-up checks both LightGBM evaluators agree.
+        LightgbmEvaluatorBenchmark e = new LightgbmEvaluatorBenchmark();
+        e.model = "small";
+        e.setUp();
+        for (float p : new float[] {e.hotpathFastLayout(), e.hotpathReferenceDouble(), e.hotpathReferenceXgboost()}) {
+            assertTrue(p > 0 && p < 1, "probability " + p);
         }
     }
 }

@@ -4,7 +4,9 @@
  * shadow offers, swaps, latency per stage, readiness), {@link dev.hotpath.micrometer.FeatureReaderMeterBinder} (a
  * view's generation, size and freshness), {@link dev.hotpath.micrometer.ShadowEvaluatorMeterBinder} (offers, drops
  * by reason, per-shadow calls and latency, the log on disk) and {@link dev.hotpath.micrometer.FeatureFeedMeterBinder}
- * (whatever feeds a view, through the {@link dev.hotpath.scoring.scorer.FeatureFeed} SPI). Names follow Micrometer's
+ * (whatever feeds a view, through the {@link dev.hotpath.scoring.scorer.FeatureFeed} SPI), with
+ * {@link dev.hotpath.micrometer.FeatureStreamFollowerMeterBinder} adding the Kafka follower's own state, counters and
+ * rejects by reason (feature-stream is an optional dependency). Names follow Micrometer's
  * conventions: dotted lower case, base units (seconds, bytes), one instance tag and an {@code outcome} tag for
  * counters split by result. The table is in the module README.
  *

@@ -1,5 +1,6 @@
 package dev.hotpath.formats;
 
+import dev.hotpath.formats.lightgbm.LightgbmOptions;
 import dev.hotpath.formats.onnx.OnnxLogLevel;
 import dev.hotpath.formats.onnx.OnnxOptions;
 import dev.hotpath.formats.xgboost.XgboostOptions;
@@ -68,6 +69,10 @@ final class ChildJvmCheckProtocol {
         out.writeBoolean(o.cpuArenaAllocator());
         writeOptional(out, o.nativeLibraryDirectory().map(Path::toString).orElse(null));
         out.writeUTF(o.nativeLogLevel().name());
+        LightgbmOptions g = r.options().lightgbm();
+        writeLimits(out, g.limits());
+        out.writeInt(g.startIteration());
+        out.writeInt(g.numIterations());
         out.writeInt(r.featureNames().size());
         for (String name : r.featureNames()) {
             out.writeUTF(name);
@@ -117,6 +122,9 @@ final class ChildJvmCheckProtocol {
             o.nativeLibraryDirectory(Path.of(nativeDir));
         }
         o.nativeLogLevel(OnnxLogLevel.valueOf(in.readUTF()));
+        LightgbmOptions g = LightgbmOptions.defaults().withLimits(readLimits(in));
+        int start = in.readInt();
+        g = g.withIterations(start, in.readInt());
         int names = in.readInt();
         List<String> featureNames = new ArrayList<>(names);
         for (int i = 0; i < names; i++) {
@@ -128,7 +136,7 @@ final class ChildJvmCheckProtocol {
                 row[j] = in.readFloat();
             }
         }
-        return new Request(file, new LoadOptions(x, o.build()), featureNames, rows);
+        return new Request(file, new LoadOptions(x, o.build(), null, g), featureNames, rows);
     }
 
     private static void writeLimits(DataOutputStream out, ModelLimits l) throws IOException {

@@ -1,5 +1,6 @@
 package dev.hotpath.formats;
 
+import dev.hotpath.formats.lightgbm.LightgbmOptions;
 import dev.hotpath.formats.onnx.OnnxOptions;
 import dev.hotpath.formats.xgboost.XgboostOptions;
 import dev.hotpath.scoring.ModelLimits;
@@ -14,18 +15,32 @@ import java.util.Objects;
  * @param childJvmCheck when not {@code null}, every load first loads and scores the model in a short-lived child
  *     JVM (see {@link ChildJvmCheck}) and loads it here only if that succeeded; {@code null} (the default) loads
  *     in this JVM directly
+ * @param lightgbm options used when the file is a LightGBM text model
  */
-public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, ChildJvmCheck childJvmCheck) {
+public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, ChildJvmCheck childJvmCheck,
+                          LightgbmOptions lightgbm) {
     private static final LoadOptions DEFAULTS = new LoadOptions(XgboostOptions.defaults(), OnnxOptions.defaults());
 
     /** Rejects {@code null} format options. */
     public LoadOptions {
         Objects.requireNonNull(xgboost, "xgboost");
         Objects.requireNonNull(onnx, "onnx");
+        Objects.requireNonNull(lightgbm, "lightgbm");
     }
 
     /**
-     * Options that load in this JVM only.
+     * Options with LightGBM's defaults.
+     *
+     * @param xgboost options used when the file is an XGBoost model
+     * @param onnx options used when the file is an ONNX model
+     * @param childJvmCheck the child-JVM check, or {@code null} to load in this JVM directly
+     */
+    public LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, ChildJvmCheck childJvmCheck) {
+        this(xgboost, onnx, childJvmCheck, LightgbmOptions.defaults());
+    }
+
+    /**
+     * Options that load in this JVM only, with LightGBM's defaults.
      *
      * @param xgboost options used when the file is an XGBoost model
      * @param onnx options used when the file is an ONNX model
@@ -40,11 +55,12 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, ChildJvmChec
     }
 
     /**
-     * @param limits size limits to apply to every format
+     * @param limits limits applied to every format
      * @return a copy using {@code limits}
      */
     public LoadOptions withLimits(ModelLimits limits) {
-        return new LoadOptions(xgboost.withLimits(limits), onnx.toBuilder().limits(limits).build(), childJvmCheck);
+        return new LoadOptions(xgboost.withLimits(limits), onnx.toBuilder().limits(limits).build(), childJvmCheck,
+                lightgbm.withLimits(limits));
     }
 
     /**
@@ -52,7 +68,7 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, ChildJvmChec
      * @return a copy using them
      */
     public LoadOptions withXgboost(XgboostOptions options) {
-        return new LoadOptions(options, onnx, childJvmCheck);
+        return new LoadOptions(options, onnx, childJvmCheck, lightgbm);
     }
 
     /**
@@ -60,7 +76,15 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, ChildJvmChec
      * @return a copy using them
      */
     public LoadOptions withOnnx(OnnxOptions options) {
-        return new LoadOptions(xgboost, options, childJvmCheck);
+        return new LoadOptions(xgboost, options, childJvmCheck, lightgbm);
+    }
+
+    /**
+     * @param options LightGBM options
+     * @return a copy using them
+     */
+    public LoadOptions withLightgbm(LightgbmOptions options) {
+        return new LoadOptions(xgboost, onnx, childJvmCheck, options);
     }
 
     /**
@@ -70,6 +94,6 @@ public record LoadOptions(XgboostOptions xgboost, OnnxOptions onnx, ChildJvmChec
      * @return a copy using it
      */
     public LoadOptions withChildJvmCheck(ChildJvmCheck check) {
-        return new LoadOptions(xgboost, onnx, check);
+        return new LoadOptions(xgboost, onnx, check, lightgbm);
     }
 }

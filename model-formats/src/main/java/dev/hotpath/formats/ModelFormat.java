@@ -5,5 +5,7 @@ public enum ModelFormat {
     /** XGBoost JSON, UBJSON or legacy binary ({@code binf}), read in pure Java. */
     XGBOOST,
     /** ONNX, scored through ONNX Runtime. */
-    ONNX
+    ONNX,
+    /** LightGBM text model ({@code save_model} / {@code model_to_string}), read in pure Java. */
+    LIGHTGBM
 }

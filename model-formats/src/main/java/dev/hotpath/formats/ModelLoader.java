@@ -1,5 +1,6 @@
 package dev.hotpath.formats;
 
+import dev.hotpath.formats.lightgbm.LightgbmReader;
 import dev.hotpath.formats.onnx.OnnxReader;
 import dev.hotpath.formats.onnx.OnnxRuntimeSupport;
 import dev.hotpath.formats.xgboost.XgboostReader;
@@ -12,8 +13,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Loads any model file Hotpath supports, choosing the reader from the file's <em>content</em> (never its
- * extension: XGBoost 3.4 writes UBJSON into {@code .model} files, for instance).
+ * Loads any model file Hotpath supports — XGBoost JSON, UBJSON and legacy binary, LightGBM text, ONNX — choosing the
+ * reader from the file's <em>content</em> (never its extension: XGBoost 3.4 writes UBJSON into {@code .model} files,
+ * and LightGBM's files are often {@code .txt} or {@code .model}).
  *
  * <pre>{@code
  * Model model = ModelLoader.load(Path.of("fraud.ubj"));
@@ -82,6 +84,8 @@ public final class ModelLoader {
                 // Before OnnxReader is touched: without the optional ONNX Runtime jar it cannot even be linked.
                 OnnxRuntimeSupport.requireFor(file.toString());
                 return OnnxReader.read(file, options.onnx());
+            case LIGHTGBM:
+                return LightgbmReader.read(file, options.lightgbm());
             case XGBOOST:
             default:
                 return XgboostReader.read(file, options.xgboost());
@@ -114,9 +118,12 @@ public final class ModelLoader {
         if (OnnxRuntimeSupport.looksLikeOnnx(head, len)) {
             return ModelFormat.ONNX;
         }
+        if (LightgbmReader.looksLikeLightgbm(head, len)) {
+            return ModelFormat.LIGHTGBM;
+        }
         throw new ModelFormatException(file.toString(), "offset 0", "not a model format Hotpath recognises;"
                 + " expected XGBoost JSON ('{\"'), UBJSON ('{L'), legacy binary ('binf') or ONNX (protobuf"
-                + " ModelProto); first bytes: " + hex(head, Math.min(len, 16))
+                + " ModelProto) or LightGBM text ('tree' and a key= line); first bytes: " + hex(head, Math.min(len, 16))
                 + ". XGBoost 1.0 binaries without the 'binf' header: use XgboostReader.read directly.");
     }
 

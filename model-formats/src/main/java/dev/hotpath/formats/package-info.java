@@ -1,7 +1,8 @@
 /**
  * Loading model files: {@link dev.hotpath.formats.ModelLoader} recognises the format from the content and delegates
- * to the XGBoost reader ({@code dev.hotpath.formats.xgboost}, pure Java) or the ONNX reader
- * ({@code dev.hotpath.formats.onnx}, ONNX Runtime, an optional dependency). For files you do not build yourself,
+ * to the XGBoost reader ({@code dev.hotpath.formats.xgboost}, pure Java), the LightGBM reader
+ * ({@code dev.hotpath.formats.lightgbm}, pure Java) or the ONNX reader ({@code dev.hotpath.formats.onnx}, ONNX
+ * Runtime, an optional dependency). For files you do not build yourself,
  * {@link dev.hotpath.formats.LoadOptions#withChildJvmCheck} loads and scores each model in a short-lived child JVM
  * ({@link dev.hotpath.formats.ChildJvmCheck}) before it is loaded here, so a native crash cannot take this JVM down.
  *

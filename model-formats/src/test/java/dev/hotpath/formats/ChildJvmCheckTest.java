@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hotpath.formats.lightgbm.LightgbmOptions;
 import dev.hotpath.formats.onnx.OnnxLogLevel;
 import dev.hotpath.formats.onnx.OnnxOptions;
 import dev.hotpath.formats.onnx.OnnxTestModels;
@@ -135,7 +136,9 @@ class ChildJvmCheckTest {
                 XgboostOptions.defaults().withLimits(ModelLimits.defaults().withMaxTrees(7)).withIterationRange(1, 3),
                 OnnxOptions.builder().intraOpThreads(2).interOpThreads(3).outputName("p").inputNames("a", "b")
                         .maxBatchRows(17).closeTimeout(Duration.ofMillis(1234)).cpuArenaAllocator(false)
-                        .maxFileBytes(999).nativeLogLevel(OnnxLogLevel.FATAL).build());
+                        .maxFileBytes(999).nativeLogLevel(OnnxLogLevel.FATAL).build())
+                .withLightgbm(LightgbmOptions.defaults().withLimits(ModelLimits.defaults().withMaxTrees(5))
+                        .withIterations(2, 4));
         ChildJvmCheckProtocol.Request in = new ChildJvmCheckProtocol.Request(Path.of("m.onnx"), options,
                 List.of("x", "y"), new float[][] {{1f, Float.NaN}, {-0f, 3f}});
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -145,6 +148,7 @@ class ChildJvmCheckTest {
         assertEquals(in.file(), out.file());
         assertEquals(options.xgboost(), out.options().xgboost());
         assertEquals(options.onnx().toString(), out.options().onnx().toString());
+        assertEquals(options.lightgbm(), out.options().lightgbm());
         assertEquals(in.featureNames(), out.featureNames());
         assertTrue(Arrays.deepEquals(in.rows(), out.rows()));
     }

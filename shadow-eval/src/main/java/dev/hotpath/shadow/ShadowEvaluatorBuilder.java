@@ -228,7 +228,7 @@ public final class ShadowEvaluatorBuilder {
     }
 
     /**
-     * @param timeout how long {@link #close()} waits for the agents to drain; default 5 s
+     * @param timeout how long {@link ShadowEvaluator#close()} waits for the agents to drain; default 5 s
      * @return this
      */
     public ShadowEvaluatorBuilder closeTimeout(Duration timeout) {

@@ -41,6 +41,7 @@ import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -262,6 +263,7 @@ class EndToEndScorerTest {
     }
 
     @Test
+    @Tag("allocation")
     void scoringWithRealViewsAndAShadowAllocatesNothing() throws Exception {
         Path logDir = Files.createDirectories(dir.resolve("shadow-log-alloc"));
         ShadowEvaluator shadow = ShadowEvaluator.builder(logDir)

@@ -45,6 +45,11 @@ class FraudDemoTest {
         assertTrue(text.contains("Latency per request"), text);
         assertTrue(text.contains("card: PRESENT="), text);
         assertTrue(text.contains("logistic-onnx"), "the ONNX shadow is in the report:\n" + text);
+        // A newcomer reads why the verdict is FAIL before the verdict itself, not after 200 lines of report.
+        int explanation = text.indexOf("Expect the report's VERDICT to be FAIL, by design");
+        int verdict = text.indexOf("VERDICT: ");
+        assertTrue(explanation >= 0 && verdict > explanation, text);
+        assertTrue(explanation < text.indexOf("generating the synthetic payment stream"), text);
         Path html = dir.resolve("shadow-report.html");
         assertTrue(text.contains("HTML report: " + html.toAbsolutePath().toUri()), text);
         String page = Files.readString(html);

@@ -256,12 +256,16 @@ public final class BenchData {
     /**
      * Generates the models named on the command line (default: all) so that benchmark forks start fast.
      *
-     * @param args model ids ({@code small}, {@code fraud}, {@code large}, {@code mlp}); none means all
+     * @param args model ids ({@code small}, {@code fraud}, {@code large}, {@code mlp}); none means all. Tree models
+     *     come with their LightGBM counterparts ({@link LightgbmBenchModels}).
      */
     public static void main(String[] args) {
         String[] ids = args.length > 0 ? args : new String[] {"small", "fraud", "large", "mlp"};
         for (String a : ids) {
             System.out.println(a + ": " + (a.equals("mlp") ? mlp() : model(ModelSpec.of(a))));
+            if (!a.equals("mlp")) {
+                System.out.println(a + " (LightGBM): " + LightgbmBenchModels.model(ModelSpec.of(a)));
+            }
         }
     }
 }

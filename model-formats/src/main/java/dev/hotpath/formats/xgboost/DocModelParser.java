@@ -237,6 +237,7 @@ final class DocModelParser {
                 throw new ModelFormatException(source, tree.child("id"), "tree id " + id + " appears twice");
             }
             TreeNodes nodes = readTree(tree, numOutputs, m.numFeature);
+            trees.items.set(t, null); // read: its document arrays can go while the next trees are read
             totalNodes += nodes.left().length;
             if (totalNodes > limits.maxTotalNodes()) {
                 throw new ModelFormatException(source, tree.path, "at most " + limits.maxTotalNodes()
@@ -326,9 +327,10 @@ final class DocModelParser {
                     + " must equal the number of outputs (" + numOutputs + ")");
         }
 
-        int[] left = nodeArray(tree, "left_children", n).ints(source, Integer.MIN_VALUE, Integer.MAX_VALUE).clone();
+        // The document is read once and dropped, so its arrays are taken over rather than copied.
+        int[] left = nodeArray(tree, "left_children", n).ints(source, Integer.MIN_VALUE, Integer.MAX_VALUE);
         int[] rawRight = nodeArray(tree, "right_children", n).ints(source, Integer.MIN_VALUE, Integer.MAX_VALUE);
-        int[] right = rawRight.clone();
+        int[] right = vectorLeaf ? rawRight.clone() : rawRight;
         NumArray splitIdx = nodeArray(tree, "split_indices", n);
         float[] cond = nodeArray(tree, "split_conditions", n).floats();
         int[] dl = nodeArray(tree, "default_left", n).ints(source, 0, 1);
@@ -339,8 +341,10 @@ final class DocModelParser {
             splitType = st.ints(source, 0, 1);
         }
 
+        if (splitIdx.kind == NumArray.Kind.FLOAT) {
+            splitIdx.longs(source, Long.MIN_VALUE, Long.MAX_VALUE); // every entry must be an exact integer
+        }
         boolean[] reachable = reachable(left, right);
-        long[] features = splitIdx.longs(source, Long.MIN_VALUE, Long.MAX_VALUE);
         int[] feature = new int[n];
         boolean[] defaultLeft = new boolean[n];
         for (int i = 0; i < n; i++) {
@@ -352,7 +356,7 @@ final class DocModelParser {
             if (!reachable[i]) {
                 continue;
             }
-            long f = features[i];
+            long f = splitIdx.integerAt(source, i);
             if (f < 0 || f >= numFeature) {
                 throw new ModelFormatException(source, splitIdx.path + "[" + i + "]",
                         "split feature must be in [0, num_feature = " + numFeature + "), found " + f);

@@ -108,6 +108,7 @@ final class ModelAssembler {
             float weight = dart ? m.weightDrop[t] : 1.0f;
             int group = m.trees.get(t).leafSize() > 1 ? 0 : m.treeInfo[t];
             b.addTree(m.trees.get(t), group, weight);
+            m.trees.set(t, null); // compiled: the builder keeps its own copy, so the parsed tree can go
         }
         return b.build();
     }

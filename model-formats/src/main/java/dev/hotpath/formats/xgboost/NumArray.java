@@ -79,7 +79,21 @@ final class NumArray {
      * @throws ModelFormatException naming the first element that is not an integer in {@code [min, max]}
      */
     int[] ints(String source, long min, long max) {
-        int[] out = kind == Kind.INT ? ints : new int[length];
+        if (kind == Kind.INT) {
+            // The common case, run for every node array of every tree: no conversion, and no pass at all when the
+            // range is all of int.
+            if (min > Integer.MIN_VALUE || max < Integer.MAX_VALUE) {
+                for (int i = 0; i < length; i++) {
+                    int v = ints[i];
+                    if (v < min || v > max) {
+                        throw new ModelFormatException(source, path + "[" + i + "]",
+                                "expected an integer in [" + min + ", " + max + "], found " + v);
+                    }
+                }
+            }
+            return ints;
+        }
+        int[] out = new int[length];
         for (int i = 0; i < length; i++) {
             long v = integerAt(source, i);
             if (v < min || v > max) {
@@ -105,7 +119,13 @@ final class NumArray {
         return out;
     }
 
-    private long integerAt(String source, int i) {
+    /**
+     * @param source the model source, for error messages
+     * @param i the element
+     * @return element {@code i} as an exact integer
+     * @throws ModelFormatException if it is a float that is not an exact integer
+     */
+    long integerAt(String source, int i) {
         switch (kind) {
             case INT:
                 return ints[i];
@@ -123,10 +143,14 @@ final class NumArray {
         }
     }
 
-    /** Incrementally builds a {@link NumArray}; widens int → long → float as values require. */
+    /**
+     * Incrementally builds a {@link NumArray}; widens int → long → float as values require. Reusable: a reader keeps
+     * one and {@link #reset}s it for every array, so its buffers grow once to the largest array and {@link #build()}
+     * copies out exactly the elements read.
+     */
     static final class Builder {
-        private final String path;
         private final String source;
+        private String path;
         private Kind kind = Kind.INT;
         private int[] ints;
         private long[] longs;
@@ -139,40 +163,55 @@ final class NumArray {
             this.ints = new int[Math.max(4, Math.min(capacity, 1 << 16))];
         }
 
+        /** Empties the builder for the array at {@code newPath}, keeping its buffers. */
+        Builder reset(String newPath) {
+            this.path = newPath;
+            this.kind = Kind.INT;
+            this.size = 0;
+            return this;
+        }
+
         void addLong(long v) {
             if (kind == Kind.INT) {
                 if (v == (int) v) {
-                    ensure();
+                    if (size == ints.length) {
+                        ints = Arrays.copyOf(ints, grow(size));
+                    }
                     ints[size++] = (int) v;
                     return;
                 }
-                longs = new long[Math.max(ints.length, 4)];
+                if (longs == null || longs.length < ints.length) {
+                    longs = new long[ints.length];
+                }
                 for (int i = 0; i < size; i++) {
                     longs[i] = ints[i];
                 }
-                ints = null;
                 kind = Kind.LONG;
             }
-            ensure();
             if (kind == Kind.LONG) {
+                if (size == longs.length) {
+                    longs = Arrays.copyOf(longs, grow(size));
+                }
                 longs[size++] = v;
             } else {
-                floats[size++] = (float) v;
+                addFloat((float) v);
             }
         }
 
         void addFloat(float v) {
             if (kind != Kind.FLOAT) {
                 int cap = kind == Kind.INT ? ints.length : longs.length;
-                floats = new float[Math.max(cap, 4)];
+                if (floats == null || floats.length < cap) {
+                    floats = new float[cap];
+                }
                 for (int i = 0; i < size; i++) {
                     floats[i] = kind == Kind.INT ? (float) ints[i] : (float) longs[i];
                 }
-                ints = null;
-                longs = null;
                 kind = Kind.FLOAT;
             }
-            ensure();
+            if (size == floats.length) {
+                floats = Arrays.copyOf(floats, grow(size));
+            }
             floats[size++] = v;
         }
 
@@ -180,35 +219,22 @@ final class NumArray {
             return size;
         }
 
-        private void ensure() {
-            int cap = kind == Kind.INT ? ints.length : kind == Kind.LONG ? longs.length : floats.length;
-            if (size < cap) {
-                return;
-            }
-            if (size >= MAX_LENGTH) {
+        private int grow(int cap) {
+            if (cap >= MAX_LENGTH) {
                 throw new ModelFormatException(source, path, "array longer than " + MAX_LENGTH + " elements");
             }
-            int newCap = (int) Math.min(MAX_LENGTH, (long) cap + (cap >> 1) + 16);
-            switch (kind) {
-                case INT:
-                    ints = Arrays.copyOf(ints, newCap);
-                    break;
-                case LONG:
-                    longs = Arrays.copyOf(longs, newCap);
-                    break;
-                default:
-                    floats = Arrays.copyOf(floats, newCap);
-            }
+            return (int) Math.min(MAX_LENGTH, (long) cap + (cap >> 1) + 16);
         }
 
+        /** @return the elements read since the last {@link #reset}, in arrays of exactly their length */
         NumArray build() {
             switch (kind) {
                 case INT:
-                    return ofInts(path, size == ints.length ? ints : Arrays.copyOf(ints, size));
+                    return ofInts(path, Arrays.copyOf(ints, size));
                 case LONG:
-                    return ofLongs(path, size == longs.length ? longs : Arrays.copyOf(longs, size));
+                    return ofLongs(path, Arrays.copyOf(longs, size));
                 default:
-                    return ofFloats(path, size == floats.length ? floats : Arrays.copyOf(floats, size));
+                    return ofFloats(path, Arrays.copyOf(floats, size));
             }
         }
     }

@@ -28,15 +28,23 @@ import java.nio.charset.StandardCharsets;
  * <p>Load-time only; each call uses its own state, so concurrent calls are safe.
  */
 final class UbjDocReader {
-    private final byte[] b;
+    private final ModelFileInput in;
     private final String source;
     private final ModelLimits limits;
+    /** The input's window, copied here for speed and written back around {@link ModelFileInput#fill}. */
+    private byte[] b;
     private int pos;
+    private int limit;
+    private long base;
 
-    private UbjDocReader(byte[] bytes, String source, ModelLimits limits) {
-        this.b = bytes;
-        this.source = source;
+    private UbjDocReader(ModelFileInput in, ModelLimits limits) {
+        this.in = in;
+        this.source = in.source;
         this.limits = limits;
+        this.b = in.buf;
+        this.pos = in.pos;
+        this.limit = in.limit;
+        this.base = in.base;
     }
 
     /**
@@ -47,23 +55,61 @@ final class UbjDocReader {
      * @throws ModelFormatException on malformed or truncated input
      */
     static Obj read(byte[] bytes, String source, ModelLimits limits) {
-        UbjDocReader r = new UbjDocReader(bytes, source, limits);
+        return read(ModelFileInput.of(bytes, source), limits);
+    }
+
+    /**
+     * Reads the document from {@code in}'s current position (0) to the end of the file, which must be the end of
+     * the document.
+     *
+     * @param in the file, read through its window
+     * @param limits size limits
+     * @return the document root
+     * @throws ModelFormatException on malformed or truncated input, or bytes after the document
+     */
+    static Obj read(ModelFileInput in, ModelLimits limits) {
+        UbjDocReader r = new UbjDocReader(in, limits);
         int m = r.marker();
         if (m != '{') {
             throw r.error(0, "expected the document to start with the UBJSON object marker '{', found "
                     + describeMarker(m));
         }
         Obj root = (Obj) r.value(m, Doc.MODEL_SHAPE, "", 1);
-        if (r.pos != bytes.length) {
-            throw r.error(r.pos, "unexpected " + (bytes.length - r.pos) + " bytes after the end of the document");
-        }
+        in.pos = r.pos;
+        in.requireEnd("document");
         return root;
+    }
+
+    /** The file offset of the next unread byte. */
+    private long offset() {
+        return base + pos;
+    }
+
+    /** Bytes left in the file after the next unread one. */
+    private long remaining() {
+        return in.length - (base + pos);
+    }
+
+    /** Makes {@code n} bytes available at {@code pos} or fails naming what was being read. */
+    private void need(int n, long at, String what) {
+        if (limit - pos >= n) {
+            return;
+        }
+        in.pos = pos;
+        boolean ok = in.fill(n);
+        b = in.buf;
+        pos = in.pos;
+        limit = in.limit;
+        base = in.base;
+        if (!ok) {
+            throw truncated(at, what);
+        }
     }
 
     // ------------------------------------------------------------------------------------------ values
 
     private Object value(int m, Shape shape, String path, int depth) {
-        int at = pos - 1;
+        long at = offset() - 1;
         switch (m) {
             case '{':
                 return object(shape, path, depth, at);
@@ -96,7 +142,7 @@ final class UbjDocReader {
         }
     }
 
-    private Object object(Shape shape, String path, int depth, int at) {
+    private Object object(Shape shape, String path, int depth, long at) {
         checkDepth(depth, at);
         boolean skip = shape == null || shape.kind == Shape.Kind.PRESENCE || shape.kind == Shape.Kind.ARRAY;
         if (shape != null && shape.kind == Shape.Kind.MEMBER) {
@@ -112,9 +158,9 @@ final class UbjDocReader {
                 continue;
             }
             if (m == '$' || m == '#') {
-                throw error(pos - 1, "count-optimised UBJSON objects are not used by XGBoost and not supported");
+                throw error(offset() - 1, "count-optimised UBJSON objects are not used by XGBoost and not supported");
             }
-            int keyAt = pos - 1;
+            long keyAt = offset() - 1;
             String key = key(m, keyAt);
             int vm = valueMarker();
             Shape fs = skip ? null : shape.field(key);
@@ -136,22 +182,21 @@ final class UbjDocReader {
         return o;
     }
 
-    private Object array(Shape shape, String path, int depth, int at) {
+    private Object array(Shape shape, String path, int depth, long at) {
         checkDepth(depth, at);
         if (shape == null || shape.kind == Shape.Kind.PRESENCE || shape.kind == Shape.Kind.OBJECT) {
-            pos = at + 1;
             skipArrayBody(depth);
             return shape != null && shape.kind == Shape.Kind.PRESENCE ? Boolean.TRUE : new Arr(path);
         }
         int m = marker();
         if (m == '$') {
-            int typeAt = pos;
+            long typeAt = offset();
             int type = marker();
             int size = elementSize(type, typeAt);
             expect('#', "'#' after the typed-array element type");
             long n = count(path);
             checkCount(n, size, path, at);
-            return typedArray(type, (int) n, path);
+            return typedArray(type, size, (int) n, path, at);
         }
         if (m == '#') {
             long n = count(path);
@@ -176,7 +221,7 @@ final class UbjDocReader {
                     continue;
                 }
                 if (a.items.size() >= limits.maxTrees()) {
-                    throw error(pos - 1, where(path) + ": more than " + limits.maxTrees()
+                    throw error(offset() - 1, where(path) + ": more than " + limits.maxTrees()
                             + " trees (ModelLimits.maxTrees)");
                 }
                 a.items.add(value(m, shape.element, a.child(i), depth + 1));
@@ -188,7 +233,7 @@ final class UbjDocReader {
         int maxStrings = Math.max(JsonDocReader.MAX_MAP_ENTRIES, limits.maxFeatures());
         for (int i = 0; unsized || i < n; i++) {
             int m = marker();
-            int at = pos - 1;
+            long at = offset() - 1;
             if (unsized && m == ']') {
                 break;
             }
@@ -254,28 +299,69 @@ final class UbjDocReader {
         return strings != null ? strings : new Arr(path);
     }
 
-    private NumArray typedArray(int type, int n, String path) {
+    /**
+     * A typed array's {@code n} elements of {@code size} bytes (the count was checked against the remaining bytes).
+     * The 4- and 8-byte types are copied by the JDK's bulk big-endian reads, which run as one native copy even
+     * before the JIT has compiled anything: most of a UBJSON model is such arrays, and a load often runs in a fresh
+     * JVM. Arrays longer than the window are copied window by window.
+     */
+    private NumArray typedArray(int type, int size, int n, String path, long at) {
         switch (type) {
             case 'd': {
                 float[] v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = Float.intBitsToFloat(i32());
+                for (int done = 0; done < n; ) {
+                    int k = window(size, n - done, at);
+                    bigEndian(k * size).asFloatBuffer().get(v, done, k);
+                    pos += k * size;
+                    done += k;
                 }
                 return NumArray.ofFloats(path, v);
             }
             case 'D': {
                 float[] v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = (float) Double.longBitsToDouble(i64());
+                double[] d = new double[Math.min(n, ModelFileInput.CHUNK / 8)];
+                for (int done = 0; done < n; ) {
+                    int k = Math.min(window(size, n - done, at), d.length);
+                    bigEndian(k * size).asDoubleBuffer().get(d, 0, k);
+                    for (int i = 0; i < k; i++) {
+                        v[done + i] = (float) d[i];
+                    }
+                    pos += k * size;
+                    done += k;
                 }
                 return NumArray.ofFloats(path, v);
             }
             case 'L': {
                 long[] v = new long[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = i64();
+                for (int done = 0; done < n; ) {
+                    int k = window(size, n - done, at);
+                    bigEndian(k * size).asLongBuffer().get(v, done, k);
+                    pos += k * size;
+                    done += k;
                 }
                 return NumArray.ofLongs(path, v);
+            }
+            case 'l': {
+                int[] v = new int[n];
+                for (int done = 0; done < n; ) {
+                    int k = window(size, n - done, at);
+                    bigEndian(k * size).asIntBuffer().get(v, done, k);
+                    pos += k * size;
+                    done += k;
+                }
+                return NumArray.ofInts(path, v);
+            }
+            case 'U': {
+                int[] v = new int[n];
+                for (int done = 0; done < n; ) {
+                    int k = window(size, n - done, at);
+                    for (int i = 0; i < k; i++) {
+                        v[done + i] = b[pos + i] & 0xff;
+                    }
+                    pos += k;
+                    done += k;
+                }
+                return NumArray.ofInts(path, v);
             }
             default: {
                 int[] v = new int[n];
@@ -287,10 +373,20 @@ final class UbjDocReader {
         }
     }
 
+    /** How many of {@code wanted} elements of {@code size} bytes the window holds now (at least one). */
+    private int window(int size, int wanted, long at) {
+        need(size, at, "a typed array of " + wanted + " more elements");
+        return Math.min(wanted, (limit - pos) / size);
+    }
+
+    private ByteBuffer bigEndian(int length) {
+        return ByteBuffer.wrap(b, pos, length).slice(); // big-endian is ByteBuffer's default order
+    }
+
     // ------------------------------------------------------------------------------------------ skipping
 
     private void skipValue(int m, int depth) {
-        int at = pos - 1;
+        long at = offset() - 1;
         switch (m) {
             case '{':
                 object(null, "", depth, at);
@@ -329,10 +425,10 @@ final class UbjDocReader {
 
     /** Skips an array whose '[' has just been read. */
     private void skipArrayBody(int depth) {
-        int at = pos - 1;
+        long at = offset() - 1;
         int m = marker();
         if (m == '$') {
-            int typeAt = pos;
+            long typeAt = offset();
             int type = marker();
             int size = elementSize(type, typeAt);
             expect('#', "'#' after the typed-array element type");
@@ -359,26 +455,27 @@ final class UbjDocReader {
 
     // ------------------------------------------------------------------------------------------ primitives
 
-    private void checkDepth(int depth, int at) {
+    private void checkDepth(int depth, long at) {
         if (depth > JsonDocReader.MAX_NESTING) {
             throw error(at, "nesting deeper than " + JsonDocReader.MAX_NESTING + " levels");
         }
     }
 
-    private String key(int lengthMarker, int at) {
+    private String key(int lengthMarker, long at) {
         int len = length(lengthMarker, at);
         return utf8(len, at);
     }
 
-    private String string(int at) {
+    private String string(long at) {
         int len = length(marker(), at);
         return utf8(len, at);
     }
 
     /** Reads a string/key length given its integer type marker; checks it against the limits and the input. */
-    private int length(int m, int at) {
+    private int length(int m, long at) {
         if (!isIntMarker(m)) {
-            throw error(pos - 1, "expected an integer length marker (i, U, I, l, L), found " + describeMarker(m));
+            throw error(offset() - 1, "expected an integer length marker (i, U, I, l, L), found "
+                    + describeMarker(m));
         }
         long len = integer(m);
         if (len < 0) {
@@ -388,13 +485,27 @@ final class UbjDocReader {
             throw error(at, "string of " + len + " bytes is longer than " + limits.maxStringBytes()
                     + " (ModelLimits.maxStringBytes)");
         }
-        if (len > b.length - pos) {
+        if (len > remaining()) {
             throw truncated(at, "a string of " + len + " bytes");
         }
         return (int) len;
     }
 
-    private String utf8(int len, int at) {
+    private String utf8(int len, long at) {
+        need(len, at, "a string of " + len + " bytes");
+        boolean ascii = true;
+        for (int i = pos, end = pos + len; i < end; i++) {
+            if (b[i] < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            // Every key XGBoost writes: no decoder, no intermediate buffers.
+            String s = new String(b, pos, len, StandardCharsets.ISO_8859_1);
+            pos += len;
+            return s;
+        }
         try {
             String s = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -409,7 +520,7 @@ final class UbjDocReader {
     }
 
     private long count(String path) {
-        int at = pos;
+        long at = offset();
         int m = marker();
         if (!isIntMarker(m)) {
             throw error(at, "expected an integer count marker after '#', found " + describeMarker(m));
@@ -422,15 +533,15 @@ final class UbjDocReader {
     }
 
     /** Rejects counts the remaining input cannot hold (each element takes at least {@code minBytes}). */
-    private void checkCount(long n, int minBytes, String path, int at) {
-        long remaining = b.length - pos;
+    private void checkCount(long n, int minBytes, String path, long at) {
+        long remaining = remaining();
         if (n > remaining / minBytes || n > NumArray.MAX_LENGTH) {
             throw error(at, where(path) + ": array claims " + n + " elements but only " + remaining
                     + " bytes remain (truncated or corrupt UBJSON)");
         }
     }
 
-    private int elementSize(int type, int at) {
+    private int elementSize(int type, long at) {
         switch (type) {
             case 'i':
             case 'U':
@@ -450,7 +561,7 @@ final class UbjDocReader {
     }
 
     private void expect(int wanted, String what) {
-        int at = pos;
+        long at = offset();
         int m = marker();
         if (m != wanted) {
             throw error(at, "expected " + what + ", found " + describeMarker(m));
@@ -467,8 +578,8 @@ final class UbjDocReader {
     }
 
     private int marker() {
-        if (pos >= b.length) {
-            throw truncated(pos, "a UBJSON marker");
+        if (pos >= limit) {
+            need(1, offset(), "a UBJSON marker");
         }
         return b[pos++] & 0xff;
     }
@@ -495,7 +606,7 @@ final class UbjDocReader {
             case 'L':
                 return i64();
             default:
-                throw error(pos - 1, "expected an integer marker, found " + describeMarker(m));
+                throw error(offset() - 1, "expected an integer marker, found " + describeMarker(m));
         }
     }
 
@@ -523,24 +634,31 @@ final class UbjDocReader {
     }
 
     private void need(int n) {
-        if (b.length - pos < n) {
-            throw truncated(pos, n + " more bytes");
+        if (limit - pos < n) {
+            need(n, offset(), n + " more bytes");
         }
     }
 
-    private void skipBytes(long n, int at) {
-        if (n > b.length - pos) {
+    /** Skips {@code n} bytes (all of them still pass through the window, so they are hashed). */
+    private void skipBytes(long n, long at) {
+        if (n > remaining()) {
             throw truncated(at, n + " bytes");
         }
-        pos += (int) n;
+        long left = n;
+        while (left > limit - pos) {
+            left -= limit - pos;
+            pos = limit;
+            need(1, at, n + " bytes");
+        }
+        pos += (int) left;
     }
 
-    private ModelFormatException truncated(int at, String what) {
+    private ModelFormatException truncated(long at, String what) {
         return new ModelFormatException(source, "offset " + at,
-                "truncated UBJSON: expected " + what + " but the file ends at offset " + b.length);
+                "truncated UBJSON: expected " + what + " but the file ends at offset " + in.length);
     }
 
-    private ModelFormatException error(int at, String message) {
+    private ModelFormatException error(long at, String message) {
         return new ModelFormatException(source, "offset " + at, message);
     }
 

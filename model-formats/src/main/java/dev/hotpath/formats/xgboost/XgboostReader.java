@@ -1,13 +1,10 @@
 package dev.hotpath.formats.xgboost;
 
+import dev.hotpath.formats.ModelBytes;
 import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.ModelFormatException;
 import dev.hotpath.scoring.ModelLimits;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 
 /**
@@ -18,8 +15,8 @@ import java.util.Objects;
  * {@code .model} files):
  * <ul>
  *   <li>{@code binf} at offset 0: legacy binary (XGBoost 1.1 – 3.0);</li>
- *   <li>{@code '{'}, optional whitespace, then {@code '"'}: JSON text;</li>
- *   <li>{@code '{'} followed by a UBJSON integer-type marker ({@code i U I l L}; XGBoost always writes {@code L}):
+ *   <li><code>'{'</code>, optional whitespace, then {@code '"'}: JSON text;</li>
+ *   <li><code>'{'</code> followed by a UBJSON integer-type marker ({@code i U I l L}; XGBoost always writes {@code L}):
  *       UBJSON;</li>
  *   <li>anything else: tried as header-less legacy binary (XGBoost 1.0 and earlier wrote no {@code binf}).</li>
  * </ul>
@@ -32,7 +29,8 @@ import java.util.Objects;
  *
  * <p>Hostile or broken files fail with a {@link ModelFormatException} naming the file, the byte offset or document
  * path, and what was expected; sizes are checked against {@link ModelLimits} before memory is allocated. While
- * reading, the heap needed is at most a small multiple (≈ 4–8×) of the file size.
+ * reading, the heap needed is about 2–3× the file size (2.2–2.7× for a 2,000-tree model, {@code BENCHMARKS.md}); a
+ * UBJSON file is parsed from a 64 KB window and never held whole.
  *
  * <p><b>Thread-safety:</b> stateless; all methods may be called concurrently. <b>Allocation:</b> reading allocates
  * (load time only); the returned models score without allocating.
@@ -59,19 +57,17 @@ public final class XgboostReader {
     public static Model read(Path file, XgboostOptions options) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
-        String source = file.toString();
-        long max = options.limits().maxFileBytes();
-        byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > max) {
-                throw tooLarge(source, size, max);
+        try (ModelFileInput in = ModelFileInput.open(file, options.limits().maxFileBytes())) {
+            if (in.length > 0 && sniff(in.buf, in.limit) == Kind.UBJ) {
+                // Parsed straight from the file's window: the file never exists as one array (ModelFileInput).
+                ParsedModel parsed = DocModelParser.parse(UbjDocReader.read(in, options.limits()), "xgboost-ubj",
+                        in.source, options.limits());
+                return ModelAssembler.assemble(parsed, in.source, in.checksum(), options);
             }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ModelFormatException(source, null, "cannot read the model file: " + e, e);
+            byte[] bytes = in.readAll();
+            in.requireEnd("file");
+            return read(bytes, in.source, in.checksum(), options);
         }
-        return read(bytes, source, options);
     }
 
     /**
@@ -88,15 +84,15 @@ public final class XgboostReader {
         Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(options, "options");
         String source = sourceName == null ? "<in-memory>" : sourceName;
-        long max = options.limits().maxFileBytes();
-        if (bytes.length > max) {
-            throw tooLarge(source, bytes.length, max);
-        }
-        if (bytes.length == 0) {
-            throw new ModelFormatException(source, "offset 0", "the file is empty");
-        }
+        return read(bytes, source, null, options);
+    }
+
+    /** @param checksum the SHA-256 of {@code bytes} if already computed, else {@code null} */
+    private static Model read(byte[] bytes, String source, String checksum, XgboostOptions options) {
+        ModelBytes.check(bytes, source, options.limits());
         ParsedModel parsed = parse(bytes, source, options.limits());
-        return ModelAssembler.assemble(parsed, source, sha256(bytes), options);
+        return ModelAssembler.assemble(parsed, source, checksum != null ? checksum : ModelBytes.sha256(bytes),
+                options);
     }
 
     /**
@@ -186,21 +182,8 @@ public final class XgboostReader {
         }
     }
 
-    private static ModelFormatException tooLarge(String source, long size, long max) {
+    static ModelFormatException tooLarge(String source, long size, long max) {
         return new ModelFormatException(source, null, "the file is " + size + " bytes, more than "
                 + "ModelLimits.maxFileBytes = " + max);
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(bytes);
-            StringBuilder sb = new StringBuilder(64);
-            for (byte x : d) {
-                sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-            }
-            return sb.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
     }
 }

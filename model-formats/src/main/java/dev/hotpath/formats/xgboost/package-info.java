@@ -1,6 +1,7 @@
 /**
- * Pure-Java readers for XGBoost model files: JSON (via Jackson's streaming parser), UBJSON and the legacy binary
- * format, detected from the file content. The entry point is {@link dev.hotpath.formats.xgboost.XgboostReader};
+ * Pure-Java readers for XGBoost model files: JSON (a single-pass reader written for the model document), UBJSON
+ * (read straight from the file through a 64 KB window) and the legacy binary format, detected from the file
+ * content. The entry point is {@link dev.hotpath.formats.xgboost.XgboostReader};
  * {@link dev.hotpath.formats.xgboost.XgboostOptions} sets limits and iteration selection.
  *
  * <pre>{@code

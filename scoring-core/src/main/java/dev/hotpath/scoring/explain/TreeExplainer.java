@@ -110,6 +110,12 @@ public final class TreeExplainer {
             throw new ExplanationNotSupportedException(notATreeEnsemble(model));
         }
         TreeEnsemble ensemble = (TreeEnsemble) model;
+        if (ensemble.doubleTransform() != null) {
+            // LightGBM trees route by LightGBM's rules and sum in double; their node counts are not covers here yet.
+            throw new ExplanationNotSupportedException((model.info().source().isEmpty() ? model.info().format()
+                    : model.info().source()) + ": LightGBM models cannot be explained yet (their internal_count/"
+                    + "leaf_count are not wired as TreeSHAP covers)");
+        }
         List<TreeView> trees = ensemble.trees();
         String source = model.info().source().isEmpty() ? model.info().format() : model.info().source();
         TreeShapTables.Structure[] structures = new TreeShapTables.Structure[trees.size()];

@@ -4,19 +4,24 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 
 /**
- * Single-precision {@code expf} and {@code logf} that return the same bits as glibc 2.27 and later on x86-64.
+ * {@code expf}, {@code logf}, {@code log1pf} and the double-precision {@code exp} that return the same bits as glibc
+ * 2.27 and later (2.28 for {@code exp}) on x86-64.
  *
  * <p><b>Why:</b> XGBoost computes its output transforms (sigmoid, softmax, exp) and its {@code base_score} link
  * (logit, log) in {@code float} with the host's glibc {@code expf}/{@code logf}. Those are not correctly rounded
  * (≤ 0.502 and ≤ 0.818 ulp), so {@code (float) Math.exp(x)} disagrees with them on roughly 0.03–0.06 % of
  * inputs. A base margin off by one ulp would shift every margin of a model, so Hotpath reproduces glibc's
  * algorithms exactly: both evaluate a short polynomial in {@code double} around a table point and round once.
+ * LightGBM's transforms (sigmoid, softmax, exp) call the double-precision {@code exp}, which {@code Math.exp}
+ * matches on only about 99.8 % of inputs; {@link #exp(double)} matches it on all.
  *
  * <p>The algorithms and the {@code logf} table and polynomial coefficients are those of Arm's optimized-routines
- * ({@code math/expf.c}, {@code math/exp2f_data.c}, {@code math/logf.c}, {@code math/logf_data.c}; Copyright (c)
- * 2017-2018 Arm Limited; SPDX-License-Identifier: MIT), which glibc ships since 2.27. The {@code expf} table
- * ({@code 2^(i/32)} as doubles) is computed here at class initialisation with exact decimal arithmetic. Older glibc
- * (before 2.27) used other algorithms; against such hosts expect ≤ 1 ulp differences in transformed outputs.
+ * ({@code math/expf.c}, {@code math/exp2f_data.c}, {@code math/logf.c}, {@code math/logf_data.c}, {@code math/exp.c},
+ * {@code math/exp_data.c}; Copyright (c) 2017-2018 Arm Limited; SPDX-License-Identifier: MIT), which glibc ships
+ * since 2.27 (2.28 for {@code exp}). The {@code expf} table ({@code 2^(i/32)} as doubles) and the {@code exp} table
+ * ({@code 2^(i/128)} as a double and its relative tail) are computed here at class initialisation with exact decimal
+ * arithmetic. Older glibc (before 2.27) used other algorithms; against such hosts expect ≤ 1 ulp differences in
+ * transformed outputs.
  *
  * <p>Thread-safe, allocation-free, no branches on data beyond the special-value checks.
  */
@@ -232,5 +237,148 @@ public final class GlibcMath {
         float z = s * s;
         float r = z * (lp1 + z * (lp2 + z * (lp3 + z * (lp4 + z * (lp5 + z * (lp6 + z * lp7))))));
         return k == 0 ? f - (hfsq - s * (hfsq + r)) : k * ln2Hi - ((hfsq - (s * (hfsq + r) + (k * ln2Lo + c))) - f);
+    }
+
+    // ---------------------------------------------------------------- exp (double; EXP_TABLE_BITS = 7, order 5)
+
+    /**
+     * {@code e^x} in double precision, bit-identical to glibc's {@code exp} (2.28 and later) on this CPU.
+     *
+     * <p>glibc on x86-64 picks one of two builds of the same C code at load time: with FMA and AVX2 it runs a build
+     * compiled with {@code -mfma -mavx2}, where GCC fused four multiply-adds; without, plain arithmetic. The two
+     * differ in the last bit on about 0.05 % of inputs. This method follows the JVM's choice ({@code -XX:+UseFMA},
+     * on by default exactly on CPUs with FMA), which is also what keeps it allocation-free: {@link Math#fma} is an
+     * intrinsic only when the JVM uses FMA.
+     *
+     * @param x the exponent
+     * @return {@code e^x}; {@code +Inf} on overflow, {@code 0} on underflow, {@code NaN} for {@code NaN}
+     */
+    public static double exp(double x) {
+        return exp(x, Exp.FUSED);
+    }
+
+    /**
+     * glibc's {@code exp} as compiled with ({@code fused}) or without FMA; see {@link #exp(double)}. Both variants
+     * are tested against glibc (the unfused one with FMA masked off through {@code GLIBC_TUNABLES}).
+     */
+    static double exp(double x, boolean fused) {
+        int abstop = (int) (Double.doubleToRawLongBits(x) >>> 52) & 0x7ff;
+        if (abstop - EXP_TOP_TINY >= EXP_TOP_512 - EXP_TOP_TINY || abstop < EXP_TOP_TINY) {
+            if (abstop < EXP_TOP_TINY) {
+                return 1.0 + x; // |x| < 2^-54, including 0 and subnormals
+            }
+            if (abstop >= EXP_TOP_1024) {
+                if (Double.doubleToRawLongBits(x) == Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY)) {
+                    return 0.0;
+                }
+                if (abstop >= 0x7ff) {
+                    return 1.0 + x; // +Inf or NaN
+                }
+                return x < 0 ? 0.0 : Double.POSITIVE_INFINITY;
+            }
+            abstop = 0; // 512 <= |x| < 1024: the result may over- or underflow, handled below
+        }
+        // exp(x) = 2^(k/N) * exp(r), with x = ln2/N*k + r and |r| <= ln2/2N.
+        double z = EXP_INV_LN2_N128 * x;
+        double kd = z + EXP_SHIFT;
+        long ki = Double.doubleToRawLongBits(kd);
+        kd -= EXP_SHIFT;
+        double r = fused ? Math.fma(kd, EXP_NEG_LN2_LO_N, Math.fma(kd, EXP_NEG_LN2_HI_N, x))
+                : x + kd * EXP_NEG_LN2_HI_N + kd * EXP_NEG_LN2_LO_N;
+        int idx = 2 * (int) (ki & (EXP_N128 - 1));
+        long top = ki << (52 - EXP128_TABLE_BITS);
+        double tail = Double.longBitsToDouble(Exp.TAB[idx]);
+        long sbits = Exp.TAB[idx + 1] + top;
+        double r2 = r * r;
+        double tmp = fused
+                ? Math.fma(r2 * r2, Math.fma(r, EXP_P5, EXP_P4), Math.fma(r2, Math.fma(r, EXP_P3, EXP_P2), tail + r))
+                : tail + r + r2 * (EXP_P2 + r * EXP_P3) + r2 * r2 * (EXP_P4 + r * EXP_P5);
+        if (abstop == 0) {
+            return expSpecialCase(tmp, sbits, ki, fused);
+        }
+        double scale = Double.longBitsToDouble(sbits);
+        return fused ? Math.fma(scale, tmp, scale) : scale + scale * tmp;
+    }
+
+    /** {@code scale * (1 + tmp)} when {@code scale}'s exponent over- or underflowed (|x| >= 512). */
+    private static double expSpecialCase(double tmp, long sbits, long ki, boolean fused) {
+        if ((ki & 0x80000000L) == 0) {
+            // k > 0: the exponent of scale might have overflowed by <= 460.
+            double scale = Double.longBitsToDouble(sbits - (1009L << 52));
+            return 0x1p1009 * (fused ? Math.fma(scale, tmp, scale) : scale + scale * tmp);
+        }
+        // k < 0: care in the subnormal range. glibc's FMA build does not fuse here: the product scale * tmp has a
+        // second use in another basic block, and GCC fuses only multiplications whose uses all sit in one.
+        double scale = Double.longBitsToDouble(sbits + (1022L << 52));
+        double y = scale + scale * tmp;
+        if (y < 1.0) {
+            // Round y to the right precision before scaling it into the subnormal range (no double rounding).
+            double lo = scale - y + scale * tmp;
+            double hi = 1.0 + y;
+            lo = 1.0 - hi + y + lo;
+            y = (hi + lo) - 1.0;
+            if (y == 0.0) {
+                y = 0.0; // never -0
+            }
+        }
+        return 0x1p-1022 * y;
+    }
+
+    private static final int EXP128_TABLE_BITS = 7;
+    private static final int EXP_N128 = 1 << EXP128_TABLE_BITS;
+    private static final int EXP_TOP_TINY = 0x3c9;  // top12(0x1p-54)
+    private static final int EXP_TOP_512 = 0x408;   // top12(512.0)
+    private static final int EXP_TOP_1024 = 0x409;  // top12(1024.0)
+    private static final double EXP_INV_LN2_N128 = 0x1.71547652b82fep0 * EXP_N128;
+    private static final double EXP_NEG_LN2_HI_N = -0x1.62e42fefa0000p-8;
+    private static final double EXP_NEG_LN2_LO_N = -0x1.cf79abc9e3b3ap-47;
+    private static final double EXP_P2 = 0x1.ffffffffffdbdp-2;
+    private static final double EXP_P3 = 0x1.555555555543cp-3;
+    private static final double EXP_P4 = 0x1.55555cf172b91p-5;
+    private static final double EXP_P5 = 0x1.1111167a4d017p-7;
+    /**
+     * The {@code exp} table and the FMA choice, initialised on the first call of {@link #exp(double)} (not by the
+     * float functions, which XGBoost models use alone).
+     */
+    static final class Exp {
+        static final boolean FUSED = jvmUsesFma();
+        /**
+         * {@code 2^(k/128) ~= H[k] * (1 + T[k])}: {@code TAB[2k] = bits(T[k])},
+         * {@code TAB[2k+1] = bits(H[k]) - (k << 45)}. Equal, entry for entry, to optimized-routines'
+         * {@code __exp_data.tab} (compared once when the port was written; {@code GlibcMathTest} compares the
+         * results with glibc's {@code exp} on a million inputs).
+         */
+        static final long[] TAB = new long[2 * EXP_N128];
+
+        static {
+            MathContext mc = new MathContext(80);
+            for (int k = 0; k < EXP_N128; k++) {
+                // 2^(k/128) is the seventh iterated square root of 2^k; 80 digits, then H rounded once, T from it.
+                BigDecimal v = new BigDecimal(java.math.BigInteger.ONE.shiftLeft(k));
+                for (int s = 0; s < EXP128_TABLE_BITS; s++) {
+                    v = v.sqrt(mc);
+                }
+                double h = v.doubleValue();
+                BigDecimal hb = new BigDecimal(h);
+                double t = v.subtract(hb).divide(hb, mc).doubleValue();
+                TAB[2 * k] = Double.doubleToRawLongBits(t);
+                TAB[2 * k + 1] = Double.doubleToRawLongBits(h) - (((long) k << 52) / EXP_N128);
+            }
+        }
+
+        private Exp() {
+        }
+
+        /** Whether the JVM fuses multiply-adds ({@code -XX:+UseFMA}); false when that cannot be found out. */
+        private static boolean jvmUsesFma() {
+            try {
+                com.sun.management.HotSpotDiagnosticMXBean bean = java.lang.management.ManagementFactory
+                        .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+                return bean != null && Boolean.parseBoolean(bean.getVMOption("UseFMA").getValue());
+            } catch (RuntimeException | LinkageError e) {
+                // Not HotSpot, or no such flag: without a known FMA intrinsic Math.fma would be slow and allocate.
+                return false;
+            }
+        }
     }
 }

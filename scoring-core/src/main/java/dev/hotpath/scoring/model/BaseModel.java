@@ -25,12 +25,16 @@ abstract class BaseModel implements Model {
     /** Per-thread working memory, created on a thread's first call and reused for the thread's lifetime. */
     static final class Scratch {
         final float[] margins;
+        /** Per-output sums of the tree layouts (double: LightGBM sums in double, XGBoost's float sums fit). */
+        final double[] sums;
         final float[] row;
-        /** Scratch rows of a batch evaluator; created by its first batch call on the thread, then reused. */
+        /** Scratch rows and per-row sums of a batch evaluator; created by its first batch call, then reused. */
         float[][] batchRows;
+        double[] batchSums;
 
         Scratch(int numMargins, int rowLength) {
             this.margins = new float[numMargins];
+            this.sums = new double[numMargins];
             this.row = new float[rowLength];
         }
 
@@ -39,6 +43,7 @@ abstract class BaseModel implements Model {
             if (r == null) {
                 r = new float[count][row.length];
                 batchRows = r;
+                batchSums = new double[count];
             }
             return r;
         }
@@ -73,6 +78,25 @@ abstract class BaseModel implements Model {
     void margin1Batch(float[] x, int nRows, Scratch s, float[] out) {
         for (int r = 0; r < nRows; r++) {
             out[r] = margin1(x, r * numFeatures, s);
+        }
+    }
+
+    /** The single output of row {@code x[off..]}; only called when {@code numMargins == 1}. */
+    float output1(float[] x, int off, Scratch s) {
+        return transform.applyScalar(margin1(x, off, s));
+    }
+
+    /** Writes the {@code numOutputs} outputs of row {@code x[off..]} into {@code out[outOff..]}. */
+    void outputs(float[] x, int off, Scratch s, float[] out, int outOff) {
+        margins(x, off, s, s.margins, 0);
+        transform.apply(s.margins, 0, numMargins, out, outOff);
+    }
+
+    /** The single outputs of {@code nRows} consecutive rows into {@code out[0..nRows)}; {@code numMargins == 1}. */
+    void output1Batch(float[] x, int nRows, Scratch s, float[] out) {
+        margin1Batch(x, nRows, s, out);
+        for (int r = 0; r < nRows; r++) {
+            out[r] = transform.applyScalar(out[r]);
         }
     }
 
@@ -132,11 +156,10 @@ abstract class BaseModel implements Model {
             throw singleRowMisuse(features, numOutputs, "score");
         }
         if (numMargins == 1) {
-            return transform.applyScalar(margin1(features, 0, scratch.get()));
+            return output1(features, 0, scratch.get());
         }
         Scratch s = scratch.get();
-        margins(features, 0, s, s.margins, 0);
-        transform.apply(s.margins, 0, numMargins, s.margins, 0);
+        outputs(features, 0, s, s.margins, 0);
         return s.margins[0];
     }
 
@@ -173,10 +196,7 @@ abstract class BaseModel implements Model {
         }
         Scratch s = scratch.get();
         if (numMargins == 1) {
-            margin1Batch(rows, nRows, s, out);
-            for (int r = 0; r < nRows; r++) {
-                out[r] = transform.applyScalar(out[r]);
-            }
+            output1Batch(rows, nRows, s, out);
             return;
         }
         for (int r = 0; r < nRows; r++) {
@@ -201,10 +221,9 @@ abstract class BaseModel implements Model {
 
     private void scoreRow(float[] x, int off, Scratch s, float[] out, int outOff) {
         if (numMargins == 1) {
-            out[outOff] = transform.applyScalar(margin1(x, off, s));
+            out[outOff] = output1(x, off, s);
         } else {
-            margins(x, off, s, s.margins, 0);
-            transform.apply(s.margins, 0, numMargins, out, outOff);
+            outputs(x, off, s, out, outOff);
         }
     }
 

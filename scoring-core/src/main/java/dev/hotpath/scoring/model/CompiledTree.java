@@ -26,6 +26,8 @@ final class CompiledTree implements TreeView {
     final int depth;
     final boolean hasCategorical;
     final float[] cover;        // per node, or null when the file has none
+    /** LightGBM semantics (double thresholds, missing types, bitsets, double and linear leaves), else {@code null}. */
+    final LightgbmSplits lightgbm;
 
     private CompiledTree(int n, int leafSize, int group, float weight, int depth, boolean hasCategorical,
                          boolean hasCover) {
@@ -41,6 +43,28 @@ final class CompiledTree implements TreeView {
         this.depth = depth;
         this.hasCategorical = hasCategorical;
         this.cover = hasCover ? new float[n] : null;
+        this.lightgbm = null;
+    }
+
+    /**
+     * A LightGBM tree: {@code base}'s structure with LightGBM's semantics. Its {@code threshold}s are the strict float
+     * thresholds of {@link LightgbmSplits#strictFloatThreshold}; the XGBoost {@code categories} are not used. It has
+     * no covers yet (LightGBM's {@code internal_count}/{@code leaf_count} are not wired), so explainers refuse it.
+     */
+    CompiledTree(CompiledTree base, LightgbmSplits lightgbm) {
+        this.feature = base.feature;
+        this.threshold = base.threshold;
+        this.right = base.right;
+        this.defaultLeft = base.defaultLeft;
+        this.categories = null;
+        this.leafVector = null;
+        this.leafSize = 1;
+        this.group = base.group;
+        this.weight = 1.0f;
+        this.depth = base.depth;
+        this.hasCategorical = lightgbm.hasCategorical();
+        this.cover = null;
+        this.lightgbm = lightgbm;
     }
 
     /** Follows the tree for one row and returns the leaf's index. Reference semantics (XGBoost's CPU predictor). */
@@ -59,6 +83,9 @@ final class CompiledTree implements TreeView {
      */
     @Override
     public int childFor(int n, float[] x, int off) {
+        if (lightgbm != null) {
+            return lightgbm.childFor(this, n, x, off);
+        }
         float v = x[off + feature[n]];
         boolean missing = v != v;
         boolean goLeft;
@@ -203,20 +230,20 @@ final class CompiledTree implements TreeView {
             if (l == -1) {
                 continue; // leaf
             }
-            String nodeWhere = where + ".node[" + old + "]";
             int r = t.right()[old];
-            checkChild(source, nodeWhere, "left", l, n, newIndex);
-            checkChild(source, nodeWhere, "right", r, n, newIndex);
+            checkChild(source, where, old, "left", l, n, newIndex);
+            checkChild(source, where, old, "right", r, n, newIndex);
             if (l == r) {
-                throw new ModelFormatException(source, nodeWhere, "left and right child are the same node " + l);
+                throw new ModelFormatException(source, nodeWhere(where, old),
+                        "left and right child are the same node " + l);
             }
             int f = t.feature()[old];
             if (f < 0 || f >= numFeatures) {
-                throw new ModelFormatException(source, nodeWhere,
+                throw new ModelFormatException(source, nodeWhere(where, old),
                         "split feature must be in [0, " + numFeatures + "), found " + f);
             }
             if (d + 1 > limits.maxDepth()) {
-                throw new ModelFormatException(source, nodeWhere,
+                throw new ModelFormatException(source, nodeWhere(where, old),
                         "tree deeper than " + limits.maxDepth() + " (ModelLimits.maxDepth)");
             }
             if (t.categories() != null && t.categories()[old] != null) {
@@ -238,7 +265,7 @@ final class CompiledTree implements TreeView {
         for (int i = 0; i < count; i++) {
             int old = order[i];
             if (c.cover != null) {
-                c.cover[i] = checkedCover(t.cover()[old], count > 1, source, where + ".node[" + old + "]");
+                c.cover[i] = checkedCover(t.cover()[old], count > 1, source, where, old);
             }
             if (t.left()[old] == -1) {
                 c.feature[i] = -1;
@@ -266,9 +293,9 @@ final class CompiledTree implements TreeView {
      * Covers are training statistics, not used for scoring, but explanations divide by them: a tree with a split
      * needs finite, non-negative covers (XGBoost's minimum child weight guarantees it for every trained model).
      */
-    private static float checkedCover(float cover, boolean treeHasSplit, String source, String where) {
+    private static float checkedCover(float cover, boolean treeHasSplit, String source, String where, int node) {
         if (treeHasSplit && !(cover >= 0 && cover < Float.POSITIVE_INFINITY)) {
-            throw new ModelFormatException(source, where,
+            throw new ModelFormatException(source, nodeWhere(where, node),
                     "node cover (sum_hessian) must be finite and >= 0, found " + cover);
         }
         return cover;
@@ -290,13 +317,19 @@ final class CompiledTree implements TreeView {
         return bits;
     }
 
-    private static void checkChild(String source, String where, String which, int child, int n, int[] newIndex) {
+    /** Built only when a check fails: the walk runs for every node of every tree at load (issue #19 item 2). */
+    private static String nodeWhere(String where, int node) {
+        return where + ".node[" + node + "]";
+    }
+
+    private static void checkChild(String source, String where, int node, String which, int child, int n,
+                                   int[] newIndex) {
         if (child < 0 || child >= n) {
-            throw new ModelFormatException(source, where,
+            throw new ModelFormatException(source, nodeWhere(where, node),
                     which + " child must be in [0, " + n + "), found " + child);
         }
         if (newIndex[child] != -1) {
-            throw new ModelFormatException(source, where,
+            throw new ModelFormatException(source, nodeWhere(where, node),
                     which + " child " + child + " is reached twice: the nodes do not form a tree (cycle or shared"
                             + " subtree)");
         }

@@ -17,15 +17,17 @@ import java.lang.invoke.MethodType;
  * block: one constant per block, no per-node child pointers. Each entry is two ints:
  * <pre>
  *   nodes[2g]     = byte offset of the node's feature in the scratch row (array base included)
- *   nodes[2g + 1] = floatToRawIntBits(threshold)            (level D: the leaf value)
+ *   nodes[2g + 1] = floatToRawIntBits(threshold)            (level D: the leaf value, or for LightGBM trees
+ *                                                             its index in the double leaf table)
  * </pre>
  * A leaf shallower than {@code D} becomes a padding node whose two subtrees both end in copies of the leaf value, so
  * whichever way the padding node sends a row, the same leaf is reached. Every tree of a block is therefore stepped
  * exactly {@code D} times.
  *
  * <h2>Compare</h2>
- * As in {@link InterleavedTreeLayout}: the row is copied into scratch twice (missing values as {@code +Inf} and as
- * {@code -Inf}, {@code -0} as {@code +0}); a node reads the copy that sends missing values its default way, and
+ * As in {@link InterleavedTreeLayout}: the row is copied into scratch once per {@link RowCopies} kind (for XGBoost:
+ * missing values as {@code +Inf} and as {@code -Inf}, {@code -0} as {@code +0}); a node reads the copy that sends
+ * missing values its default way, and
  * {@code x < threshold} is the sign bit of {@code x - threshold} (exact for finite thresholds and non-NaN
  * {@code x}). Comparing integer order keys instead (an int whose signed order is the float order) was measured
  * slower in JMH (fraud model 4.5 vs 3.8 µs per row), although it looks shorter on paper.
@@ -35,15 +37,16 @@ import java.lang.invoke.MethodType;
  * constant method handles that the JIT inlines). The reads stay in range by construction, checked when the layout
  * is compiled: a traversal starts at level-0 entry {@code k < B} of its block, each step moves from level {@code d}
  * to level {@code d + 1} of the same block (the child index is {@code 2p + B + r} with {@code r} in {0, 1}), exactly
- * {@code D} steps are taken, and every stored byte offset lies inside the {@code 2F}-float scratch row that
+ * {@code D} steps are taken, and every stored byte offset lies inside the {@code copies × F}-float scratch row that
  * {@link BaseModel} allocates with {@link #scratchRowLength()}. {@code PerfectLayoutParityTest} replays the same
  * arithmetic with checked array reads and asserts every index. When {@code Unsafe} is unavailable, on JDK 23 and
  * later (where its memory access is deprecated for removal), or with {@code -Dhotpath.scoring.unsafe=false}, this
  * layout is not used and {@link TreeEnsemble} falls back to {@link InterleavedTreeLayout}.
  *
  * <h2>Exactness</h2>
- * Leaf values are added in tree order, in float, times the DART weight when there is one, exactly as the reference
- * walker adds them. Used only when exact: numerical splits, finite thresholds, scalar leaves.
+ * Leaf values are added in tree order, in float, times the DART weight when there is one (LightGBM trees: in double,
+ * from the double leaf table), exactly as the reference walker adds them. Used only when exact: numerical splits,
+ * finite thresholds, scalar leaves, no linear leaves.
  *
  * <p>Immutable and thread-safe; allocation-free (the scratch row is supplied by the caller).
  */
@@ -71,9 +74,9 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
     private final int[] blockStart;   // first entry of each block
     private final int[] blockDepth;   // D per block
 
-    private PerfectTreeLayout(CompiledTree[] trees, int numFeatures, int[] nodes, int[] blockStart,
-                              int[] blockDepth) {
-        super(trees, numFeatures, BATCH_BLOCKS);
+    private PerfectTreeLayout(CompiledTree[] trees, int numFeatures, RowCopies copies, int[] nodes,
+                              int[] blockStart, int[] blockDepth) {
+        super(trees, numFeatures, BATCH_BLOCKS, copies, lightgbm(trees));
         this.nodes = nodes;
         this.blockStart = blockStart;
         this.blockDepth = blockDepth;
@@ -89,18 +92,14 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
      *     {@link #available()} is false
      */
     static PerfectTreeLayout tryCompile(CompiledTree[] trees, int numFeatures) {
-        if (!Mem.AVAILABLE || Mem.FLOAT_BASE + 8L * numFeatures + 8 > Integer.MAX_VALUE) {
+        RowCopies copies = RowCopies.of(trees);
+        if (!Mem.AVAILABLE || Mem.FLOAT_BASE + 4L * copies.count() * numFeatures + 8 > Integer.MAX_VALUE) {
             return null;
         }
         long realNodes = 0;
         for (CompiledTree t : trees) {
-            if (t.hasCategorical || t.leafSize != 1 || t.depth > MAX_DEPTH) {
+            if (!supports(t) || t.depth > MAX_DEPTH) {
                 return null;
-            }
-            for (int n = 0; n < t.size(); n++) {
-                if (!t.isLeaf(n) && !Float.isFinite(t.threshold[n])) {
-                    return null;
-                }
             }
             realNodes += t.size();
         }
@@ -126,52 +125,73 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
             return null;
         }
         int[] nodes = new int[(int) (2 * entries)];
+        Filler filler = new Filler(nodes, copies, lightgbm(trees), numFeatures);
         for (int t = 0; t < trees.length; t++) {
             int b = t / BLOCK;
             int size = Math.min(BLOCK, trees.length - b * BLOCK);
-            fill(trees[t], 0, 0, 0, t % BLOCK, size, blockStart[b], blockDepth[b], numFeatures, nodes);
+            filler.fill(trees[t], 0, 0, 0, t % BLOCK, size, blockStart[b], blockDepth[b]);
         }
-        return new PerfectTreeLayout(trees, numFeatures, nodes, blockStart, blockDepth);
+        return new PerfectTreeLayout(trees, numFeatures, copies, nodes, blockStart, blockDepth);
     }
 
-    /** Writes node {@code n} of tree {@code t} at level {@code d}, position {@code j}, and its subtrees. */
-    private static void fill(CompiledTree t, int n, int d, int j, int k, int size, int start, int depth,
-                             int numFeatures, int[] nodes) {
-        int g = start + size * ((1 << d) - 1) + k * (1 << d) + j;
-        if (d == depth) {
-            // Only leaves reach the last level; their value keeps its exact bits (a -0 leaf matters).
-            nodes[2 * g] = (int) Mem.FLOAT_BASE;
-            nodes[2 * g + 1] = Float.floatToRawIntBits(t.threshold[n]);
-            return;
+    /** Writes trees into the entries. */
+    private static final class Filler {
+        private final int[] nodes;
+        private final RowCopies copies;
+        private final boolean doubleLeaves;
+        private final int numFeatures;
+
+        Filler(int[] nodes, RowCopies copies, boolean doubleLeaves, int numFeatures) {
+            this.nodes = nodes;
+            this.copies = copies;
+            this.doubleLeaves = doubleLeaves;
+            this.numFeatures = numFeatures;
         }
-        if (t.isLeaf(n)) {
-            // Padding: both ways lead to copies of this leaf, so its feature and threshold do not matter.
-            nodes[2 * g] = (int) Mem.FLOAT_BASE;
-            nodes[2 * g + 1] = 0;
-            fill(t, n, d + 1, 2 * j, k, size, start, depth, numFeatures, nodes);
-            fill(t, n, d + 1, 2 * j + 1, k, size, start, depth, numFeatures, nodes);
-            return;
+
+        /** Writes node {@code n} of tree {@code t} at level {@code d}, position {@code j}, and its subtrees. */
+        void fill(CompiledTree t, int n, int d, int j, int k, int size, int start, int depth) {
+            int g = start + size * ((1 << d) - 1) + k * (1 << d) + j;
+            if (d == depth) {
+                // Only leaves reach the last level; values keep their exact bits (a -0 leaf matters). Nothing reads
+                // a leaf entry's feature offset, so a double value may take the whole 8-byte entry.
+                if (doubleLeaves) {
+                    long bits = Double.doubleToRawLongBits(t.lightgbm.leafValue[n]);
+                    nodes[2 * g] = splitDouble(bits, true);
+                    nodes[2 * g + 1] = splitDouble(bits, false);
+                } else {
+                    nodes[2 * g] = (int) Mem.FLOAT_BASE;
+                    nodes[2 * g + 1] = Float.floatToRawIntBits(t.threshold[n]);
+                }
+                return;
+            }
+            if (t.isLeaf(n)) {
+                // Padding: both ways lead to copies of this leaf, so its feature and threshold do not matter.
+                nodes[2 * g] = (int) Mem.FLOAT_BASE;
+                nodes[2 * g + 1] = 0;
+                fill(t, n, d + 1, 2 * j, k, size, start, depth);
+                fill(t, n, d + 1, 2 * j + 1, k, size, start, depth);
+                return;
+            }
+            nodes[2 * g] = (int) Mem.FLOAT_BASE + 4 * copies.column(t, n, numFeatures);
+            nodes[2 * g + 1] = Float.floatToRawIntBits(RowCopies.threshold(t, n));
+            fill(t, n + 1, d + 1, 2 * j, k, size, start, depth);
+            fill(t, t.right[n], d + 1, 2 * j + 1, k, size, start, depth);
         }
-        int column = t.defaultLeft[n] ? numFeatures + t.feature[n] : t.feature[n];
-        nodes[2 * g] = (int) Mem.FLOAT_BASE + 4 * column;
-        nodes[2 * g + 1] = Float.floatToRawIntBits(t.threshold[n] + 0.0f);
-        fill(t, n + 1, d + 1, 2 * j, k, size, start, depth, numFeatures, nodes);
-        fill(t, t.right[n], d + 1, 2 * j + 1, k, size, start, depth, numFeatures, nodes);
     }
 
     @Override
     int scratchRowLength() {
-        return 2 * numFeatures;
+        return copies.count() * numFeatures;
     }
 
-    /** The two missing-value copies of row {@code x[off..]} (see the class comment). */
+    /** The copies of row {@code x[off..]} the nodes read (see {@link RowCopies}). */
     @Override
     void prepare(float[] x, int off, float[] row) {
-        fillMissingValueCopies(x, off, numFeatures, row);
+        copies.fill(x, off, numFeatures, row);
     }
 
     @Override
-    float block(int b, float[] row, float m, float[] out, int outOff) {
+    double block(int b, float[] row, double m, double[] out, int outOff) {
         final int[] nd = nodes;
         int t = b * BLOCK;
         long p = blockStart[b];
@@ -197,17 +217,21 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
                 g7 = 2 * g7 + c - lessThan(nd, row, g7);
             }
             if (out == null && weight == null) {
-                return m + leaf(nd, g0) + leaf(nd, g1) + leaf(nd, g2) + leaf(nd, g3) + leaf(nd, g4) + leaf(nd, g5)
-                        + leaf(nd, g6) + leaf(nd, g7);
+                if (doubleLeaves) {
+                    return m + leaf64(nd, g0) + leaf64(nd, g1) + leaf64(nd, g2) + leaf64(nd, g3) + leaf64(nd, g4)
+                            + leaf64(nd, g5) + leaf64(nd, g6) + leaf64(nd, g7);
+                }
+                return (float) m + leaf(nd, g0) + leaf(nd, g1) + leaf(nd, g2) + leaf(nd, g3) + leaf(nd, g4)
+                        + leaf(nd, g5) + leaf(nd, g6) + leaf(nd, g7);
             }
-            m = add(m, out, outOff, t, leaf(nd, g0));
-            m = add(m, out, outOff, t + 1, leaf(nd, g1));
-            m = add(m, out, outOff, t + 2, leaf(nd, g2));
-            m = add(m, out, outOff, t + 3, leaf(nd, g3));
-            m = add(m, out, outOff, t + 4, leaf(nd, g4));
-            m = add(m, out, outOff, t + 5, leaf(nd, g5));
-            m = add(m, out, outOff, t + 6, leaf(nd, g6));
-            return add(m, out, outOff, t + 7, leaf(nd, g7));
+            m = add(m, out, outOff, t, leafValue(nd, g0));
+            m = add(m, out, outOff, t + 1, leafValue(nd, g1));
+            m = add(m, out, outOff, t + 2, leafValue(nd, g2));
+            m = add(m, out, outOff, t + 3, leafValue(nd, g3));
+            m = add(m, out, outOff, t + 4, leafValue(nd, g4));
+            m = add(m, out, outOff, t + 5, leafValue(nd, g5));
+            m = add(m, out, outOff, t + 6, leafValue(nd, g6));
+            return add(m, out, outOff, t + 7, leafValue(nd, g7));
         }
         int size = numTrees - t;
         long c = size - p + 1;
@@ -216,7 +240,7 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
             for (int d = 0; d < depth; d++) {
                 g = 2 * g + c - lessThan(nd, row, g);
             }
-            m = add(m, out, outOff, t + k, leaf(nd, g));
+            m = add(m, out, outOff, t + k, leafValue(nd, g));
         }
         return m;
     }
@@ -229,8 +253,18 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
         return Float.floatToRawIntBits(x - thr) >>> 31;
     }
 
+    /** A float leaf value (XGBoost): the second int of the leaf entry. */
     private static float leaf(int[] nd, long g) {
         return Mem.getFloat(nd, Mem.INT_BASE + (g << 3) + 4);
+    }
+
+    /** A double leaf value (LightGBM): the whole 8-byte leaf entry. */
+    private static double leaf64(int[] nd, long g) {
+        return Mem.getDouble(nd, Mem.INT_BASE + (g << 3));
+    }
+
+    private double leafValue(int[] nd, long g) {
+        return doubleLeaves ? leaf64(nd, g) : leaf(nd, g);
     }
 
     // ---- test support: the same traversal with checked array reads -------------------------------------------
@@ -240,7 +274,7 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
      * entry stays in its tree's level of its block and the feature offset inside the scratch row. Test-only: proves
      * the unchecked reads never leave their arrays.
      */
-    void checkedMargins(float[] x, int off, float[] m, int mOff) {
+    void checkedMargins(float[] x, int off, double[] m, int mOff) {
         float[] row = new float[scratchRowLength()];
         prepare(x, off, row);
         for (int t = 0; t < numTrees; t++) {
@@ -264,8 +298,10 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
             int depth = blockDepth[b];
             long leafStart = p + (long) size * ((1L << depth) - 1) + (long) k * (1L << depth);
             check(g >= leafStart && g < leafStart + (1L << depth) && g < end, "leaf entry", g, t, depth);
-            float leaf = Float.intBitsToFloat(nodes[(int) (2 * g + 1)]);
-            m[mOff + group[t]] += weight == null ? leaf : leaf * weight[t];
+            int lo = nodes[(int) (2 * g)];
+            int hi = nodes[(int) (2 * g + 1)];
+            add(0, m, mOff, t, doubleLeaves ? Double.longBitsToDouble(joinDouble(lo, hi))
+                    : Float.intBitsToFloat(hi));
         }
     }
 
@@ -273,6 +309,20 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
         if (!ok) {
             throw new AssertionError(what + " " + value + " out of range in tree " + tree + " at level " + level);
         }
+    }
+
+    /** The int of a double's bits stored first ({@code first}) or second in an entry, in native byte order. */
+    private static int splitDouble(long bits, boolean first) {
+        boolean lowFirst = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+        return (int) (first == lowFirst ? bits : bits >>> 32);
+    }
+
+    /** The inverse of {@link #splitDouble}. */
+    private static long joinDouble(int first, int second) {
+        boolean lowFirst = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+        long lo = Integer.toUnsignedLong(lowFirst ? first : second);
+        long hi = (long) (lowFirst ? second : first) << 32;
+        return hi | lo;
     }
 
     /** Total entries, for tests. */
@@ -291,6 +341,7 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
         static final long FLOAT_BASE;
         private static final MethodHandle GET_INT;
         private static final MethodHandle GET_FLOAT;
+        private static final MethodHandle GET_DOUBLE;
 
         static {
             boolean ok = false;
@@ -298,6 +349,7 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
             long floatBase = 16;
             MethodHandle getInt = null;
             MethodHandle getFloat = null;
+            MethodHandle getDouble = null;
             // JDK 23 deprecated Unsafe's memory access for removal (JEP 471) and later JDKs warn or refuse.
             boolean allowed = Runtime.version().feature() < 23
                     && !"false".equalsIgnoreCase(System.getProperty("hotpath.scoring.unsafe"));
@@ -319,6 +371,8 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
                             .bindTo(u);
                     getFloat = l.findVirtual(c, "getFloat",
                             MethodType.methodType(float.class, Object.class, long.class)).bindTo(u);
+                    getDouble = l.findVirtual(c, "getDouble",
+                            MethodType.methodType(double.class, Object.class, long.class)).bindTo(u);
                     ok = intScale == 4 && floatScale == 4 && intBase == floatBase;
                 } catch (Throwable e) {
                     // Not available on this JVM (or refused): TreeEnsemble uses InterleavedTreeLayout instead.
@@ -330,6 +384,7 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
             FLOAT_BASE = floatBase;
             GET_INT = getInt;
             GET_FLOAT = getFloat;
+            GET_DOUBLE = getDouble;
         }
 
         private Mem() {
@@ -340,6 +395,14 @@ final class PerfectTreeLayout extends BlockedTreeLayout {
                 return (int) GET_INT.invokeExact(array, offset);
             } catch (Throwable e) {
                 throw new AssertionError("Unsafe.getInt cannot fail", e);
+            }
+        }
+
+        static double getDouble(Object array, long offset) {
+            try {
+                return (double) GET_DOUBLE.invokeExact(array, offset);
+            } catch (Throwable e) {
+                throw new AssertionError("Unsafe.getDouble cannot fail", e);
             }
         }
 

@@ -12,7 +12,9 @@ import java.util.Map;
 
 /**
  * Collects the trees of an ensemble, validates each one as it is added, and compiles them into an immutable
- * {@link TreeEnsemble}. Model readers (XGBoost JSON/UBJSON/binary, …) are its only intended users.
+ * {@link TreeEnsemble}. Model readers (XGBoost JSON/UBJSON/binary, LightGBM text, …) are its only intended users.
+ * An ensemble holds either XGBoost trees ({@link #addTree}, float sums, {@link OutputTransform}) or LightGBM trees
+ * ({@link #addLightgbmTree}, double sums, {@link DoubleOutputTransform}), never both.
  *
  * <p>Every tree is checked when added: array lengths agree, children are in range, the nodes reachable from the
  * root form a tree (no cycles, no node reached twice), the depth is within {@link ModelLimits#maxDepth()}, feature
@@ -27,6 +29,9 @@ public final class TreeEnsembleBuilder {
     private String source = "<in-memory>";
     private ModelLimits limits = ModelLimits.defaults();
     private OutputTransform transform = OutputTransform.IDENTITY;
+    /** Set by {@link #transform(DoubleOutputTransform)} or the first LightGBM tree: the ensemble sums in double. */
+    private DoubleOutputTransform doubleTransform;
+    private boolean hasXgboostTrees;
     private float[] baseMargins;
     private List<String> featureNames;
     private List<FeatureType> featureTypes;
@@ -85,6 +90,23 @@ public final class TreeEnsembleBuilder {
     }
 
     /**
+     * Sets the transform of an ensemble of {@link LightgbmTree}s, applied in double to the double sums (default
+     * {@link DoubleOutputTransform#identity()}).
+     *
+     * @param transform the output transform
+     * @return this builder
+     * @throws ConfigurationException if XGBoost trees were added
+     */
+    public TreeEnsembleBuilder transform(DoubleOutputTransform transform) {
+        java.util.Objects.requireNonNull(transform, "transform");
+        if (hasXgboostTrees) {
+            throw mixed();
+        }
+        this.doubleTransform = transform;
+        return this;
+    }
+
+    /**
      * @param perMargin the starting margin of each output, already in margin space; length {@code numMargins}
      * @return this builder
      */
@@ -134,13 +156,46 @@ public final class TreeEnsembleBuilder {
      * @throws ModelFormatException if the tree is malformed or exceeds the limits
      */
     public TreeEnsembleBuilder addTree(TreeNodes nodes, int outputGroup, float weight) {
+        if (doubleTransform != null) {
+            throw mixed();
+        }
+        hasXgboostTrees = true;
+        int t = checkTreeCount();
+        return add(CompiledTree.compile(nodes, outputGroup, weight, t, source, numFeatures, numMargins, limits));
+    }
+
+    /**
+     * Validates and adds one LightGBM tree. Trees are summed in double in the order they are added.
+     *
+     * @param tree the tree
+     * @param outputGroup the output this tree adds to ({@code t % num_tree_per_iteration} for tree {@code t})
+     * @return this builder
+     * @throws ModelFormatException if the tree is malformed or exceeds the limits; the location names the tree
+     *     and the LightGBM key, e.g. {@code tree[3].left_child[5]}
+     * @throws ConfigurationException if XGBoost trees were added
+     */
+    public TreeEnsembleBuilder addLightgbmTree(LightgbmTree tree, int outputGroup) {
+        if (hasXgboostTrees) {
+            throw mixed();
+        }
+        if (doubleTransform == null) {
+            doubleTransform = DoubleOutputTransform.identity();
+        }
+        int t = checkTreeCount();
+        return add(LightgbmSplits.compile(tree, outputGroup, t, source, numFeatures, numMargins, limits));
+    }
+
+    private int checkTreeCount() {
         int t = trees.size();
         if (t >= limits.maxTrees()) {
             throw new ModelFormatException(source, "tree[" + t + "]",
                     "at most " + limits.maxTrees() + " trees allowed (ModelLimits.maxTrees)");
         }
-        CompiledTree tree = CompiledTree.compile(nodes, outputGroup, weight, t, source, numFeatures, numMargins,
-                limits);
+        return t;
+    }
+
+    private TreeEnsembleBuilder add(CompiledTree tree) {
+        int t = trees.size();
         totalNodes += tree.size();
         if (totalNodes > limits.maxTotalNodes()) {
             throw new ModelFormatException(source, "tree[" + t + "]",
@@ -170,9 +225,23 @@ public final class TreeEnsembleBuilder {
                 : new ModelInfo("in-memory", "", "", "gbtree", 0, 0, "", "", Map.of());
         ModelInfo finalInfo = new ModelInfo(base.format(), base.formatVersion(), base.objective(), base.booster(),
                 trees.size(), maxDepth, base.checksum(), base.source(), base.properties());
-        return new TreeEnsemble(numFeatures, numMargins, transform, baseMargins, names,
-                featureNames != null && !featureNames.isEmpty(), types, finalInfo,
-                trees.toArray(new CompiledTree[0]));
+        boolean hasNames = featureNames != null && !featureNames.isEmpty();
+        CompiledTree[] compiled = trees.toArray(new CompiledTree[0]);
+        if (doubleTransform != null) {
+            if (transform != OutputTransform.IDENTITY) {
+                throw new ConfigurationException("an ensemble of LightGBM trees takes a DoubleOutputTransform, not "
+                        + transform);
+            }
+            return new TreeEnsemble(numFeatures, numMargins, doubleTransform, baseMargins, names, hasNames, types,
+                    finalInfo, compiled);
+        }
+        return new TreeEnsemble(numFeatures, numMargins, transform, baseMargins, names, hasNames, types, finalInfo,
+                compiled);
+    }
+
+    private static ConfigurationException mixed() {
+        return new ConfigurationException("an ensemble holds either XGBoost trees (addTree, OutputTransform) or"
+                + " LightGBM trees (addLightgbmTree, DoubleOutputTransform), not both");
     }
 
     @Override

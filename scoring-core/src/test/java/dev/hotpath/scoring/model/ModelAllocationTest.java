@@ -43,14 +43,34 @@ class ModelAllocationTest {
                 + AllocationProbe.DEFAULT_CALLS + " calls");
     }
 
+    /** {@code score(float[])} and {@code scoreMargin(float[])} allocate nothing on rows cycled from {@code rows}. */
+    static void assertSingleRowScoringAllocatesNothing(Model m, float[][] rows) {
+        int[] i = {0};
+        int mask = rows.length - 1; // a power of two
+        assertZero("score(float[])", m, () -> sink += m.score(rows[i[0]++ & mask]));
+        assertZero("scoreMargin(float[])", m, () -> sink += m.scoreMargin(rows[i[0]++ & mask]));
+    }
+
+    /** {@code score(float[], float[])} and {@code scoreMargin(float[], float[])} allocate nothing. */
+    static void assertMultiOutputScoringAllocatesNothing(Model m, float[][] rows) {
+        float[] out = new float[m.numMarginOutputs()];
+        int[] i = {0};
+        int mask = rows.length - 1;
+        assertZero("score(float[], float[])", m, () -> {
+            m.score(rows[i[0]++ & mask], out);
+            sink += out[0];
+        });
+        assertZero("scoreMargin(float[], float[])", m, () -> {
+            m.scoreMargin(rows[i[0]++ & mask], out);
+            sink += out[1];
+        });
+    }
+
     @Test
     void singleRowScoringAllocatesNothing() {
         for (TreeEnsemble m : new TreeEnsemble[] {ensemble(1, OutputTransform.LOGISTIC),
             ensemble(1, OutputTransform.LOGISTIC).withReferenceEvaluator()}) {
-            float[][] rows = rows(1024, 20);
-            int[] i = {0};
-            assertZero("score(float[])", m, () -> sink += m.score(rows[i[0]++ & 1023]));
-            assertZero("scoreMargin(float[])", m, () -> sink += m.scoreMargin(rows[i[0]++ & 1023]));
+            assertSingleRowScoringAllocatesNothing(m, rows(1024, 20));
         }
     }
 
@@ -58,17 +78,7 @@ class ModelAllocationTest {
     void multiOutputScoringAllocatesNothing() {
         for (TreeEnsemble m : new TreeEnsemble[] {ensemble(3, OutputTransform.SOFTMAX),
             ensemble(3, OutputTransform.SOFTMAX).withReferenceEvaluator()}) {
-            float[][] rows = rows(1024, 20);
-            float[] out = new float[3];
-            int[] i = {0};
-            assertZero("score(float[], float[])", m, () -> {
-                m.score(rows[i[0]++ & 1023], out);
-                sink += out[0];
-            });
-            assertZero("scoreMargin(float[], float[])", m, () -> {
-                m.scoreMargin(rows[i[0]++ & 1023], out);
-                sink += out[1];
-            });
+            assertMultiOutputScoringAllocatesNothing(m, rows(1024, 20));
         }
     }
 

@@ -54,7 +54,7 @@ class PerfectLayoutParityTest {
         float[] row = new float[f];
         float[] a = new float[outputs];
         float[] r = new float[outputs];
-        float[] checked = new float[outputs];
+        double[] checked = new double[outputs];
         int rows = 10_000;
         float[] batch = new float[rows * f];
         for (int i = 0; i < rows; i++) {
@@ -64,12 +64,14 @@ class PerfectLayoutParityTest {
             System.arraycopy(row, 0, batch, i * f, f);
             fast.scoreMargin(row, a);
             ref.scoreMargin(row, r);
-            System.arraycopy(base, 0, checked, 0, outputs);
+            for (int k = 0; k < outputs; k++) {
+                checked[k] = base[k];
+            }
             layout.checkedMargins(row, 0, checked, 0);
             for (int k = 0; k < outputs; k++) {
                 assertEquals(Float.floatToRawIntBits(r[k]), Float.floatToRawIntBits(a[k]),
                         "row " + i + " output " + k + ": reference " + r[k] + " perfect " + a[k]);
-                assertEquals(Float.floatToRawIntBits(r[k]), Float.floatToRawIntBits(checked[k]),
+                assertEquals(Float.floatToRawIntBits(r[k]), Float.floatToRawIntBits((float) checked[k]),
                         "row " + i + " output " + k + ": reference " + r[k] + " checked " + checked[k]);
             }
             if (outputs == 1) {
