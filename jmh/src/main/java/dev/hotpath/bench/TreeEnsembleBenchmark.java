@@ -49,7 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code hotpathSingleRow} (the same evaluator on a LightGBM model of the same shape: double thresholds, LightGBM's
  * missing-value rules and double sums), {@code lightgbm4jSingleRow} with {@code hotpathLightgbmSingleRow}.
  *
- * <p>Per-row figures: {@code hotpathBatch64} and {@code xgboost4jBatch4096} divide by the rows per call.
+ * <p>Per-row figures: {@code hotpathBatch64}, {@code hotpathBatch256} and {@code xgboost4jBatch4096} divide by the
+ * rows per call. Set-up also checks that the batch path's probabilities equal the single-row path's bit for bit.
  */
 @UsesModels(param = "model")
 @State(Scope.Thread)
@@ -61,6 +62,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TreeEnsembleBenchmark {
     static final int POOL = 4096;
     static final int BATCH = 64;
+    static final int BATCH_256 = 256;
 
     /** Which model, see {@link ModelSpec}. */
     @Param({"small", "fraud", "large"})
@@ -70,7 +72,9 @@ public class TreeEnsembleBenchmark {
     private Model hotpath;
     private float[][] rows;
     private float[][] batches;
+    private float[][] batches256;
     private float[] batchOut;
+    private float[] batchOut256;
     private float[] pool;
     private int next;
 
@@ -97,7 +101,12 @@ public class TreeEnsembleBenchmark {
         for (int b = 0; b < batches.length; b++) {
             System.arraycopy(pool, b * BATCH * numFeatures, batches[b], 0, BATCH * numFeatures);
         }
+        batches256 = new float[POOL / BATCH_256][BATCH_256 * numFeatures];
+        for (int b = 0; b < batches256.length; b++) {
+            System.arraycopy(pool, b * BATCH_256 * numFeatures, batches256[b], 0, BATCH_256 * numFeatures);
+        }
         batchOut = new float[BATCH];
+        batchOut256 = new float[BATCH_256];
 
         hotpath = ModelLoader.load(files.xgboostJson());
 
@@ -181,8 +190,16 @@ public class TreeEnsembleBenchmark {
                 throw new IllegalStateException(model + " row " + r + ": ONNX Runtime " + ort + " vs XGBoost " + xgb);
             }
         }
-        for (float[] batch : batches) {
-            hotpath.score(batch, BATCH, batchOut);
+        // The batch path must give the single-row path's scores bit for bit (which equal XGBoost's, checked above).
+        for (int b = 0; b < batches256.length; b++) {
+            hotpath.score(batches256[b], BATCH_256, batchOut256);
+            for (int r = 0; r < BATCH_256; r++) {
+                float single = hotpath.score(rows[b * BATCH_256 + r]);
+                if (Float.floatToRawIntBits(batchOut256[r]) != Float.floatToRawIntBits(single)) {
+                    throw new IllegalStateException(model + " batch row " + (b * BATCH_256 + r) + ": "
+                            + batchOut256[r] + " != single row " + single);
+                }
+            }
         }
     }
 
@@ -216,6 +233,16 @@ public class TreeEnsembleBenchmark {
     public float[] hotpathBatch64() {
         hotpath.score(batches[next++ & (POOL / BATCH - 1)], BATCH, batchOut);
         return batchOut;
+    }
+
+    /** @return 256 probabilities from one {@code Model.score(rows, 256, out)} call; the score is per row */
+    @Benchmark
+    @ZeroAllocation
+    @ComparedTo("hotpathSingleRow")
+    @OperationsPerInvocation(BATCH_256)
+    public float[] hotpathBatch256() {
+        hotpath.score(batches256[next++ & (POOL / BATCH_256 - 1)], BATCH_256, batchOut256);
+        return batchOut256;
     }
 
     /**

@@ -18,12 +18,15 @@ import org.openjdk.jmh.annotations.Param;
 class TreeEnsembleBenchmarkTest extends BenchmarkTestBase {
     @Test
     void shouldKeepTheDocumentedMethodNamesAndModels() throws Exception {
-        assertEquals(Set.of("hotpathSingleRow", "hotpathBatch64", "xgboost4jInplacePredict", "xgboost4jBatch4096",
+        assertEquals(Set.of("hotpathSingleRow", "hotpathBatch64", "hotpathBatch256", "xgboost4jInplacePredict",
+                "xgboost4jBatch4096",
                 "onnxRuntimeTreeEnsemble", "hotpathLightgbmSingleRow", "lightgbm4jSingleRow"),
                 benchmarks(TreeEnsembleBenchmark.class));
         assertArrayEquals(new String[] {"small", "fraud", "large"},
                 TreeEnsembleBenchmark.class.getField("model").getAnnotation(Param.class).value());
         assertEquals(64, TreeEnsembleBenchmark.class.getMethod("hotpathBatch64")
+                .getAnnotation(OperationsPerInvocation.class).value());
+        assertEquals(256, TreeEnsembleBenchmark.class.getMethod("hotpathBatch256")
                 .getAnnotation(OperationsPerInvocation.class).value());
         assertEquals(4096, TreeEnsembleBenchmark.class.getMethod("xgboost4jBatch4096")
                 .getAnnotation(OperationsPerInvocation.class).value());
@@ -37,13 +40,16 @@ class TreeEnsembleBenchmarkTest extends BenchmarkTestBase {
     void shouldSetUpTheSmallModelAndScoreWithEveryMethod() throws Exception {
         TreeEnsembleBenchmark b = new TreeEnsembleBenchmark();
         b.model = "small";
-        b.setUp(); // trains, exports to ONNX and checks Hotpath == XGBoost bit for bit, ORT within 1e-5
+        b.setUp(); // trains, exports to ONNX, checks Hotpath == XGBoost bit for bit, ORT within 1e-5, batch == single
         try {
             assertTrue(Files.exists(dir.resolve("small-100x4-30f-10000r-v1").resolve("model.json")));
             assertTrue(Files.exists(dir.resolve("small-100x4-30f-10000r-v1").resolve("model.onnx")));
             float p = b.hotpathSingleRow();
             assertTrue(p > 0 && p < 1, "probability " + p);
             assertEquals(64, b.hotpathBatch64().length);
+            float[] batch256 = b.hotpathBatch256();
+            assertEquals(256, batch256.length);
+            assertTrue(batch256[255] > 0 && batch256[255] < 1, "probability " + batch256[255]);
             assertNotNull(b.xgboost4jInplacePredict());
             assertEquals(4096, b.xgboost4jBatch4096().length);
             float ort = b.onnxRuntimeTreeEnsemble();

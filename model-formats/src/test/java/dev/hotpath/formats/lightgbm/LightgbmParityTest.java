@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hotpath.formats.lightgbm.LgbmData.Label;
 import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.model.TreeEnsemble;
+import dev.hotpath.scoring.testing.BatchParity;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * in every feature, and the floats at and around every numerical threshold — Hotpath's margins are LightGBM's raw
  * scores rounded to float and its outputs LightGBM's predictions rounded to float, bit for bit, on the single-row,
  * multi-output and batch entry points, on the evaluator Hotpath chooses (a fast layout wherever the trees allow) and on
- * the reference walker. One case per model kind the reader supports.
+ * the reference walker; and the batch entry points equal the single-row ones in batches of 1, 3, 64 and 257 rows
+ * ({@link BatchParity}). One case per model kind the reader supports.
  */
 class LightgbmParityTest {
     private static final int TRAIN_ROWS = 2000;
@@ -109,6 +111,7 @@ class LightgbmParityTest {
         double[] normal = Lgbm.predict(text, rows, n, LgbmData.F, false, startIteration, numIteration);
         TreeEnsemble model = (TreeEnsemble) LightgbmReader.read(text.getBytes(StandardCharsets.UTF_8), name, options);
         assertParity(name + " (" + model.evaluator() + ")", model, rows, n, raw, normal);
+        BatchParity.assertBatchesEqualSingleRows(name + " (" + model.evaluator() + ")", model, rows, n);
         if (!model.evaluator().equals("reference")) {
             assertParity(name + " (reference)", model.withReferenceEvaluator(), rows, n, raw, normal);
         }

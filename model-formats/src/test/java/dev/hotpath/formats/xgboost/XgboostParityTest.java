@@ -11,6 +11,7 @@ import dev.hotpath.formats.xgboost.XgbTestSupport.Labels;
 import dev.hotpath.scoring.Model;
 import dev.hotpath.scoring.model.TreeEnsemble;
 import dev.hotpath.scoring.model.TreeNodes;
+import dev.hotpath.scoring.testing.BatchParity;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * categorical columns where stated), saves it as {@code .json}, {@code .ubj} and {@code .model} (UBJSON content
  * in a file whose name says nothing), reads all three with {@link XgboostReader} and compares, over several
  * thousand rows including edge values, every margin bit for bit and every transformed output within 2 ulp against
- * XGBoost's own {@code inplace_predict}. The fast and the reference evaluator are both checked.
+ * XGBoost's own {@code inplace_predict}. The fast and the reference evaluator are both checked, and the batch entry
+ * points against the single-row ones in batches of 1, 3, 64 and 257 rows ({@link BatchParity}).
  */
 class XgboostParityTest {
 
@@ -185,6 +187,10 @@ class XgboostParityTest {
                 System.out.println(c.objective() + " " + what + " [" + (m instanceof TreeEnsemble
                         ? ((TreeEnsemble) m).evaluator() : "linear") + "] margins: " + margins + "; outputs: "
                         + outputs);
+                if (file == json) {
+                    // The batch evaluator against the single-row one on the same rows (NaN, ±Inf, ±0 included).
+                    BatchParity.assertBatchesEqualSingleRows(c.name(), m, rows, n);
+                }
                 if (m instanceof TreeEnsemble) {
                     TreeEnsemble ref = ((TreeEnsemble) m).withReferenceEvaluator();
                     XgbTestSupport.assertMarginsBitExact(what + " (reference evaluator)", ref, rows, n, xgbMargins);

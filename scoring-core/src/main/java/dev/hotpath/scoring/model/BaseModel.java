@@ -28,8 +28,8 @@ abstract class BaseModel implements Model {
         /** Per-output sums of the tree layouts (double: LightGBM sums in double, XGBoost's float sums fit). */
         final double[] sums;
         final float[] row;
-        /** Scratch rows and per-row sums of a batch evaluator; created by its first batch call, then reused. */
-        float[][] batchRows;
+        /** Interleaved rows and per-row sums of a batch evaluator; created by its first batch call, then reused. */
+        float[][] batchLanes;
         double[] batchSums;
 
         Scratch(int numMargins, int rowLength) {
@@ -38,14 +38,14 @@ abstract class BaseModel implements Model {
             this.row = new float[rowLength];
         }
 
-        float[][] batchRows(int count) {
-            float[][] r = batchRows;
-            if (r == null) {
-                r = new float[count][row.length];
-                batchRows = r;
-                batchSums = new double[count];
+        float[][] batchLanes(int groups, int length, int lanes) {
+            float[][] l = batchLanes;
+            if (l == null) {
+                l = new float[groups][length];
+                batchLanes = l;
+                batchSums = new double[groups * lanes];
             }
-            return r;
+            return l;
         }
     }
 

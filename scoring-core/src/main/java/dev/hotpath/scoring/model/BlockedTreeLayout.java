@@ -11,18 +11,21 @@ package dev.hotpath.scoring.model;
  * Either way the leaves are added in tree order. The drivers carry the running sum as a {@code double}; for XGBoost it
  * always holds a float value (each block narrows it, adds in float and widens the result, both exact).
  *
- * <h2>Batches</h2>
- * {@link #sum1Batch} prepares {@link #BATCH_ROWS} rows, then runs a chunk of {@code batchBlocks} blocks over all
- * of them before moving to the next chunk, so a chunk's nodes are read from the core's caches by every row after the
- * first instead of from further away once per row. Every row still adds its trees' leaves in tree order: the
- * sums are bit for bit those of {@link #sum1}.
+ * <h2>Batches: rows in lanes</h2>
+ * {@link #sum1Batch} evaluates {@value #LANES} rows together ("lanes"): they walk the same tree at the same time, so
+ * the eight node steps of one level are independent of each other (eight dependency chains the core overlaps), the
+ * root's column and threshold are read once for all eight, and the tree's nodes are in L1 for lanes after the first.
+ * The rows are prepared interleaved ({@link #prepareLanes}: column {@code c} of lane {@code j} at {@code c * 8 + j}),
+ * so one node's column offset times eight, plus the lane's constant, addresses any lane's value. Up to
+ * {@link #laneGroups()} groups of lanes are prepared at a time and a chunk of {@link #chunkTrees} trees runs over all
+ * of them, so a chunk's nodes are read from the core's caches by every group after the first. Each lane adds its
+ * trees' leaves in tree order, in the same precision as {@link #sum1}: the sums are bit for bit those of
+ * {@link #sum1}. Multi-output models batch row by row through {@link #sums}.
  *
  * <p>Immutable and thread-safe; allocation-free (scratch is supplied by the caller).
  */
 abstract class BlockedTreeLayout {
     static final int BLOCK = 8;
-    /** Rows a batch prepares and evaluates together: 16 scratch rows of 200 features are 25 KiB. */
-    static final int BATCH_ROWS = 16;
 
     final int numFeatures;
     final int numTrees;
@@ -35,14 +38,15 @@ abstract class BlockedTreeLayout {
     final RowCopies copies;
     /** LightGBM: leaves are doubles, summed in double; XGBoost: floats, summed in float. */
     final boolean doubleLeaves;
-    private final int batchBlocks;
+    /** Trees a batch runs over all of its rows at a time ({@link #sum1Batch}). */
+    final int chunkTrees;
 
-    BlockedTreeLayout(CompiledTree[] trees, int numFeatures, int batchBlocks, RowCopies copies,
+    BlockedTreeLayout(CompiledTree[] trees, int numFeatures, int chunkTrees, RowCopies copies,
                       boolean doubleLeaves) {
         this.numFeatures = numFeatures;
         this.numTrees = trees.length;
         this.numBlocks = (numTrees + BLOCK - 1) / BLOCK;
-        this.batchBlocks = batchBlocks;
+        this.chunkTrees = chunkTrees;
         this.copies = copies;
         this.doubleLeaves = doubleLeaves;
         int[] g = new int[numTrees];
@@ -120,27 +124,34 @@ abstract class BlockedTreeLayout {
      * {@code out[outOff + r]} as {@code (float) finish(sum)}; the sums are bit for bit what {@link #sum1} computes for
      * each row.
      *
-     * @param rows {@link #BATCH_ROWS} scratch rows of {@link #scratchRowLength()} each
-     * @param acc {@link #BATCH_ROWS} scratch sums
+     * <p>Up to {@code lanes.length} groups of {@link #LANES} rows are prepared ({@link #prepareLanes}), then each
+     * chunk of {@link #chunkTrees} trees runs over all of them, a group at a time ({@link #laneTrees}): the rows of a
+     * group walk the same tree together, so the loads and compares of one level are independent across rows, and a
+     * chunk's nodes are read from the core's caches by every group after the first. Every row still adds its leaves
+     * in tree order.
+     *
+     * @param lanes {@link #laneGroups()} arrays of {@link #lanesLength()} scratch floats
+     * @param row a scratch row of {@link #scratchRowLength()} floats
+     * @param acc {@code lanes.length * LANES} scratch sums
      * @param finish the transform applied before rounding, or {@code null} for the sums themselves
      */
-    final void sum1Batch(float[] x, int off, int nRows, float[][] rows, double[] acc, double base,
+    final void sum1Batch(float[] x, int off, int nRows, float[][] lanes, float[] row, double[] acc, double base,
                          DoubleOutputTransform finish, float[] out, int outOff) {
-        for (int r0 = 0; r0 < nRows; r0 += BATCH_ROWS) {
-            int n = Math.min(BATCH_ROWS, nRows - r0);
-            for (int r = 0; r < n; r++) {
-                prepare(x, off + (r0 + r) * numFeatures, rows[r]);
+        final int maxRows = lanes.length * LANES;
+        for (int r0 = 0; r0 < nRows; r0 += maxRows) {
+            int n = Math.min(maxRows, nRows - r0);
+            int groups = (n + LANES - 1) / LANES;
+            for (int g = 0; g < groups; g++) {
+                prepareLanes(x, off + (r0 + g * LANES) * numFeatures, Math.min(LANES, n - g * LANES), lanes[g],
+                        row);
+            }
+            for (int r = 0; r < groups * LANES; r++) {
                 acc[r] = base;
             }
-            for (int b0 = 0; b0 < numBlocks; b0 += batchBlocks) {
-                int b1 = Math.min(numBlocks, b0 + batchBlocks);
-                for (int r = 0; r < n; r++) {
-                    float[] row = rows[r];
-                    double m = acc[r];
-                    for (int b = b0; b < b1; b++) {
-                        m = block(b, row, m, null, 0);
-                    }
-                    acc[r] = m;
+            for (int t0 = 0; t0 < numTrees; t0 += chunkTrees) {
+                int t1 = Math.min(numTrees, t0 + chunkTrees);
+                for (int g = 0; g < groups; g++) {
+                    laneTrees(t0, t1, lanes[g], acc, g * LANES);
                 }
             }
             for (int r = 0; r < n; r++) {
@@ -148,6 +159,47 @@ abstract class BlockedTreeLayout {
             }
         }
     }
+
+    /**
+     * Rows evaluated together by {@link #laneTrees}: eight walks of the same tree. Eight keeps every lane's node index
+     * and sum in a register (x86-64 has 16 general and 16 vector registers).
+     */
+    static final int LANES = 8;
+    /** Lane scratch per thread stays near this size: 64 rows of 2 x 200 features are 100 KiB, well inside L2. */
+    private static final int LANES_BYTES = 128 * 1024;
+
+    /** @return how many groups of {@link #LANES} rows {@link #sum1Batch} prepares at a time: 1 to 8 */
+    final int laneGroups() {
+        long perGroup = 4L * LANES * scratchRowLength();
+        return (int) Math.max(1, Math.min(64 / LANES, LANES_BYTES / perGroup));
+    }
+
+    /** @return the length of one group's {@code lanes} scratch */
+    final int lanesLength() {
+        return LANES * scratchRowLength();
+    }
+
+    /**
+     * Prepares rows {@code x[off..]} ({@code n} of them, 1 to {@link #LANES}) for {@link #laneTrees}: scratch column
+     * {@code c} of lane {@code j} goes to {@code lanes[base + c * LANES + j]}, so that one node's feature offset,
+     * scaled by {@link #LANES}, finds the value of every lane next to each other. Lanes past {@code n} repeat the last
+     * row (their sums are computed and never read).
+     */
+    final void prepareLanes(float[] x, int off, int n, float[] lanes, float[] row) {
+        int len = scratchRowLength();
+        for (int j = 0; j < LANES; j++) {
+            prepare(x, off + Math.min(j, n - 1) * numFeatures, row);
+            for (int c = 0, i = j; c < len; c++, i += LANES) {
+                lanes[i] = row[c];
+            }
+        }
+    }
+
+    /**
+     * Trees {@code [t0, t1)} for the {@link #LANES} rows prepared at {@code lanes[base..]}: adds each tree's leaf to
+     * {@code acc[accOff + j]} for lane {@code j}, tree after tree, as {@link #add} does.
+     */
+    abstract void laneTrees(int t0, int t1, float[] lanes, double[] acc, int accOff);
 
     /**
      * Writes row {@code x[off..off+f)} twice into {@code row}: columns {@code [0, f)} with NaN as +Inf, columns

@@ -99,6 +99,44 @@ class ModelAllocationTest {
     }
 
     @Test
+    void batchScoringAllocatesNothingOnEveryLayoutKindAndSize() {
+        // The lane batch path of both layouts, for float (XGBoost, DART-weighted) and double (LightGBM) sums, over a
+        // full chunk of 64 rows and a second chunk with a partial lane group; margins and scores.
+        final int rowCount = 67;
+        Random rnd = new Random(3);
+        TreeEnsembleBuilder dart = TreeEnsemble.builder(20, 1).transform(OutputTransform.LOGISTIC);
+        TreeEnsembleBuilder lightgbm = TreeEnsemble.builder(20, 1).transform(DoubleOutputTransform.sigmoid(1));
+        for (int t = 0; t < 60; t++) {
+            dart.addTree(Trees.random(rnd, 20, 6, THRESHOLDS, 1), 0, 0.5f + t * 0.01f);
+            lightgbm.addLightgbmTree(LightgbmTrees.random(rnd, 20, 2 + t % 10, 0), 0);
+        }
+        TreeEnsemble plain = ensemble(1, OutputTransform.LOGISTIC);
+        TreeEnsemble weighted = dart.build();
+        TreeEnsemble lgbm = lightgbm.build();
+        TreeEnsemble[] models = {plain, plain.withInterleavedEvaluator(), weighted,
+            weighted.withInterleavedEvaluator(), lgbm, lgbm.withInterleavedEvaluator()};
+        float[][] rows = rows(rowCount, 20);
+        float[] batch = new float[rowCount * 20];
+        for (int r = 0; r < rowCount; r++) {
+            System.arraycopy(rows[r], 0, batch, r * 20, 20);
+        }
+        float[] out = new float[rowCount];
+        for (TreeEnsemble m : models) {
+            String what = "[" + m.evaluator() + ", " + rowCount + " rows] ";
+            long bytes = AllocationProbe.bytesAllocated(2_000, 2_000, () -> {
+                m.score(batch, rowCount, out);
+                sink += out[rowCount - 1];
+            });
+            assertEquals(0, bytes, what + "score(rows, n, out) allocated " + bytes + " bytes");
+            bytes = AllocationProbe.bytesAllocated(2_000, 2_000, () -> {
+                m.scoreMargin(batch, rowCount, out);
+                sink += out[rowCount - 1];
+            });
+            assertEquals(0, bytes, what + "scoreMargin(rows, n, out) allocated " + bytes + " bytes");
+        }
+    }
+
+    @Test
     void linearModelScoringAllocatesNothing() {
         float[] w = new float[21 * 2];
         for (int i = 0; i < w.length; i++) {
