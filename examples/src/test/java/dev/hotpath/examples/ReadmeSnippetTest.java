@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The README's code is exactly the compiled code of the examples: "Embedding Hotpath" is {@link FraudScoring}'s,
- * "Why was this payment blocked?" is {@link PaymentReasons}'.
+ * "Why was this payment blocked?" is {@link PaymentReasons}' and {@link BlockedPayments}'.
  */
 class ReadmeSnippetTest {
     @Test
@@ -21,6 +21,11 @@ class ReadmeSnippetTest {
     @Test
     void readmeShowsTheCompiledReasonCodesCode() throws Exception {
         assertReadmeContains("PaymentReasons", "reasons");
+    }
+
+    @Test
+    void readmeShowsTheCompiledScorerReasonsCode() throws Exception {
+        assertReadmeContains("BlockedPayments", "scorer-reasons");
     }
 
     private static void assertReadmeContains(String className, String marker) throws Exception {

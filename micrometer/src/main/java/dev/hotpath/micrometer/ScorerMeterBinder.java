@@ -28,7 +28,8 @@ import org.HdrHistogram.Histogram;
  *
  * <ul>
  *   <li>Counters ({@code hotpath.scorer.requests}, {@code .feature.reads}, {@code .shadow.offers}, {@code .swaps})
- *       are the scorer's own cumulative counters, split by an {@code outcome} tag.</li>
+ *       are the scorer's own cumulative counters, split by an {@code outcome} tag; {@code hotpath.scorer.explained}
+ *       counts the requests whose reason codes were computed.</li>
  *   <li>{@code hotpath.scorer.latency} ({@code stage} tag) is a function timer over the timed requests (a random one
  *       in {@link Scorer.Builder#stageTimingEvery(int) n}); {@code hotpath.scorer.latency.percentile} ({@code stage},
  *       {@code quantile}) and {@code hotpath.scorer.latency.max} come from the HdrHistogram of the last
@@ -45,7 +46,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class ScorerMeterBinder implements MeterBinder {
     private static final double[] QUANTILES = {0.5, 0.9, 0.99, 0.999};
-    private static final String[] STAGES = {"feature", "model", "shadow", "total"};
+    private static final String[] STAGES = {"feature", "model", "explain", "shadow", "total"};
     private static final String REQUESTS = "requests scored by the primary model (scored) or answered with the"
             + " fallback score (fallback)";
     private static final String OFFERS = "requests offered to the shadow sink: accepted, or sampled out or dropped";
@@ -98,6 +99,8 @@ public final class ScorerMeterBinder implements MeterBinder {
                 x -> x.latest().shadowAccepted(), OFFERS);
         counter(registry, "hotpath.scorer.shadow.offers", s, tags.and("outcome", "not_accepted"),
                 x -> x.latest().shadowNotAccepted(), OFFERS);
+        counter(registry, "hotpath.scorer.explained", s, tags, x -> x.latest().explained(),
+                "requests whose reason codes were computed (Scorer.Builder.reasons)");
         counter(registry, "hotpath.scorer.swaps", s, tags.and("outcome", "done"), x -> x.latest().swaps(), SWAPS);
         counter(registry, "hotpath.scorer.swaps", s, tags.and("outcome", "refused"),
                 x -> x.latest().swapsRefused(), SWAPS);
@@ -159,6 +162,8 @@ public final class ScorerMeterBinder implements MeterBinder {
             case 1:
                 return m.modelLatency();
             case 2:
+                return m.explainLatency();
+            case 3:
                 return m.shadowLatency();
             default:
                 return m.totalLatency();

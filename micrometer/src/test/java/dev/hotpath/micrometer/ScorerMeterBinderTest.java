@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hotpath.scoring.scorer.EntityKey;
+import dev.hotpath.scoring.scorer.ExplainWhen;
 import dev.hotpath.scoring.scorer.FeatureFeed;
 import dev.hotpath.scoring.scorer.FeedHealth;
 import dev.hotpath.scoring.scorer.RequestField;
@@ -33,6 +34,25 @@ class ScorerMeterBinderTest {
             b.feed(feed);
         }
         return b.build();
+    }
+
+    @Test
+    void shouldCountExplainedRequestsAndTimeTheExplainStage() {
+        Scorer scorer = Scorer.builder().primary("fraud-v1", TestScorers.constant(FEATURES, 0.25f))
+                .featureSource(new TestScorers.CardView()).requestField("amount").stageTimingEvery(1)
+                .reasons(3, ExplainWhen.always()).build();
+        new ScorerMeterBinder(scorer, "fraud", Duration.ZERO, Duration.ofMinutes(1)).bindTo(registry);
+        ScoreRequest req = scorer.newRequest();
+        ScoreResult res = scorer.newResult();
+        for (int i = 0; i < 20; i++) {
+            scorer.score(req.clear().set(scorer.requestField("amount"), i), res);
+        }
+        assertEquals(20, meters.counter("hotpath.scorer.explained", "scorer", "fraud"));
+        FunctionTimer explain = registry.find("hotpath.scorer.latency").tags("scorer", "fraud", "stage", "explain")
+                .functionTimer();
+        assertNotNull(explain);
+        assertEquals(20, explain.count(), "every explained request was timed");
+        assertTrue(meters.gauge("hotpath.scorer.latency.max", "stage", "explain") > 0);
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.HdrHistogram.Histogram;
  *
  * @param requests requests scored
  * @param fallbacks requests answered with the fallback score
+ * @param explained requests whose reasons were computed ({@link ScoreResult#EXPLAINED})
  * @param shadowAccepted requests the shadow sink accepted
  * @param shadowNotAccepted requests the shadow sink sampled out or dropped
  * @param swaps successful model swaps
@@ -28,13 +29,15 @@ import org.HdrHistogram.Histogram;
  *     here and nowhere else
  * @param featureLatency time reading feature views
  * @param modelLatency time in the primary model
+ * @param explainLatency time computing reasons, of the timed requests that were explained (so its count is the
+ *     sample of explained requests, not of all requests); empty without reasons
  * @param shadowLatency time offering to the shadow sink
  * @param totalLatency whole {@code score} call
  */
-public record MetricsSnapshot(long requests, long fallbacks, long shadowAccepted, long shadowNotAccepted, long swaps,
-                              long swapsRefused, List<String> viewNames, long[][] statusCounts,
-                              Histogram featureLatency, Histogram modelLatency, Histogram shadowLatency,
-                              Histogram totalLatency) {
+public record MetricsSnapshot(long requests, long fallbacks, long explained, long shadowAccepted,
+                              long shadowNotAccepted, long swaps, long swapsRefused, List<String> viewNames,
+                              long[][] statusCounts, Histogram featureLatency, Histogram modelLatency,
+                              Histogram explainLatency, Histogram shadowLatency, Histogram totalLatency) {
 
     /**
      * @param view view index
@@ -65,10 +68,10 @@ public record MetricsSnapshot(long requests, long fallbacks, long shadowAccepted
             }
         }
         return new MetricsSnapshot(requests - earlier.requests, fallbacks - earlier.fallbacks,
-                shadowAccepted - earlier.shadowAccepted, shadowNotAccepted - earlier.shadowNotAccepted,
+                explained - earlier.explained, shadowAccepted - earlier.shadowAccepted, shadowNotAccepted - earlier.shadowNotAccepted,
                 swaps - earlier.swaps, swapsRefused - earlier.swapsRefused, viewNames, counts,
                 minus(featureLatency, earlier.featureLatency), minus(modelLatency, earlier.modelLatency),
-                minus(shadowLatency, earlier.shadowLatency), minus(totalLatency, earlier.totalLatency));
+                minus(explainLatency, earlier.explainLatency), minus(shadowLatency, earlier.shadowLatency), minus(totalLatency, earlier.totalLatency));
     }
 
     private static Histogram minus(Histogram later, Histogram earlier) {
@@ -84,7 +87,7 @@ public record MetricsSnapshot(long requests, long fallbacks, long shadowAccepted
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("MetricsSnapshot: ").append(requests).append(" requests, ")
-                .append(fallbacks).append(" fallbacks, shadow ").append(shadowAccepted).append(" accepted / ")
+                .append(fallbacks).append(" fallbacks, ").append(explained).append(" explained, shadow ").append(shadowAccepted).append(" accepted / ")
                 .append(shadowNotAccepted).append(" not accepted, swaps ").append(swaps).append(" (")
                 .append(swapsRefused).append(" refused)");
         for (int v = 0; v < viewNames.size(); v++) {
@@ -99,6 +102,7 @@ public record MetricsSnapshot(long requests, long fallbacks, long shadowAccepted
         sb.append("\n  latency µs          timed      p50      p99    p99.9      max");
         stage(sb, "feature", featureLatency);
         stage(sb, "model", modelLatency);
+        stage(sb, "explain", explainLatency);
         stage(sb, "shadow", shadowLatency);
         stage(sb, "total", totalLatency);
         return sb.toString();

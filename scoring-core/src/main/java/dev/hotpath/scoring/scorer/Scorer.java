@@ -2,6 +2,10 @@ package dev.hotpath.scoring.scorer;
 
 import dev.hotpath.scoring.ConfigurationException;
 import dev.hotpath.scoring.Model;
+import dev.hotpath.scoring.explain.ExplanationNotSupportedException;
+import dev.hotpath.scoring.explain.ReasonCodeExplainer;
+import dev.hotpath.scoring.explain.ReasonCodes;
+import dev.hotpath.scoring.explain.TopReasons;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,13 +49,21 @@ import org.slf4j.LoggerFactory;
  *       with its own {@link ScoreRequest}/{@link ScoreResult}. Swaps are serialised and may run concurrently with
  *       scoring.</li>
  *   <li><b>Allocation:</b> {@link #score} allocates nothing after warm-up (feature reads, model and shadow offer
- *       included), except once per thread after a swap to a model with more features or outputs.</li>
+ *       included), except once per thread after a swap to a model with more features or outputs (with reasons on,
+ *       after any swap: the thread's explainer working memory is sized for the new model's trees).</li>
  *   <li><b>Failure policy:</b> {@link #score} never throws for data problems. Missing ids and failed reads use the
  *       views' defaults (with a status and flag); a model that cannot score yields the fallback score with
  *       {@link ScoreResult#FALLBACK}. Problems are logged through SLF4J at most once per interval.</li>
  *   <li><b>Hot swap:</b> {@link #swapPrimary} binds and gate-checks the candidate first; requests in flight finish
  *       on the old model, which is closed once they have drained. After {@link #close()}, {@link #score} answers
  *       with the fallback score and {@link ScoreResult#FALLBACK}.</li>
+ *   <li><b>Reasons:</b> with {@link Builder#reasons(int, ExplainWhen)}, the requests that qualify get their top k
+ *       reason codes (exact TreeSHAP, {@code dev.hotpath.scoring.explain}) computed on the request thread after
+ *       scoring, before the shadow offer, and filled into the {@link ScoreResult}; 0 bytes allocated after warm-up
+ *       (the working memory lives in the thread's {@code ScoreResult}, replaced once per thread after a swap). Each
+ *       model gets its own explainer when it is built or swapped in; a model that cannot be explained (not a tree
+ *       ensemble, e.g. ONNX, or without node covers) or that lacks a feature the reason codes name is refused
+ *       there, never served without reasons.</li>
  *   <li><b>Scaling:</b> {@link #score} writes no memory that every request thread writes: the in-flight guard of the
  *       serving model and the metrics are striped by thread (see {@code ScorerMetrics}), so throughput grows with
  *       the cores serving requests. Counters see every request; stage latencies are taken on a random one request
@@ -73,6 +85,10 @@ public final class Scorer implements AutoCloseable {
     /** A request is timed when 32 random bits fall below this: (2^32 / stageTimingEvery). */
     private final long timingThreshold;
     private final RateLimitedLog problemLog;
+    /** Reasons per explained request (0: the scorer computes none), which requests, and the code catalogue. */
+    private final int reasonsK;
+    private final ExplainWhen explainWhen;
+    private final ReasonCodes reasonCodes;
     private volatile ModelSlot current;
     private volatile boolean closed;
     /** Per view: readiness bounds in milliseconds (-1 = not checked) and the attached feed (or null). */
@@ -88,7 +104,10 @@ public final class Scorer implements AutoCloseable {
         this.goldenRows = b.goldenRows;
         this.clock = b.clock;
         this.drainTimeoutNanos = b.drainTimeoutNanos;
-        this.metrics = new ScorerMetrics(layout.viewNames(), b.shadow != null);
+        this.reasonsK = b.reasonsK;
+        this.explainWhen = b.explainWhen;
+        this.reasonCodes = b.reasonCodes;
+        this.metrics = new ScorerMetrics(layout.viewNames(), b.shadow != null, b.reasonsK > 0);
         this.timingThreshold = (1L << 32) / b.stageTimingEvery;
         this.problemLog = new RateLimitedLog(LOG, b.logIntervalNanos);
         this.current = first;
@@ -149,7 +168,7 @@ public final class Scorer implements AutoCloseable {
 
     /** @return a new result flyweight; create one per thread and reuse it */
     public ScoreResult newResult() {
-        return new ScoreResult(layout.views.length, current.numOutputs);
+        return new ScoreResult(layout.views.length, current.numOutputs, reasonsK);
     }
 
     /** @return the id of the primary model serving now */
@@ -160,6 +179,15 @@ public final class Scorer implements AutoCloseable {
     /** @return the primary model serving now */
     public Model primaryModel() {
         return current.model;
+    }
+
+    /**
+     * @return the reason-code catalogue of the model serving now (a {@link ScoreResult#reasonCodeId(int)} indexes
+     *     it), or an empty list when the scorer computes no reasons; unmodifiable
+     */
+    public List<String> reasonCodeNames() {
+        ReasonCodeExplainer r = current.reasons;
+        return r == null ? List.of() : r.codeNames();
     }
 
     /** @return the model version serving now (starts at 1, +1 per swap) */
@@ -200,6 +228,7 @@ public final class Scorer implements AutoCloseable {
         }
         long t1 = timed && views.length > 0 ? clock.getAsLong() : t0;
         long t2;
+        long t2e;
         ModelSlot slot = acquire();
         if (slot == null) {
             return closedResult(result, flags, timed, t0, t1);
@@ -219,6 +248,12 @@ public final class Scorer implements AutoCloseable {
                 flags |= ScoreResult.FALLBACK;
             }
             t2 = timed ? clock.getAsLong() : 0;
+            result.reasonCount = 0;
+            boolean wanted = ok && slot.reasons != null && explainWhen.test(result.score);
+            if (wanted && explain(slot, row, result)) {
+                flags |= ScoreResult.EXPLAINED;
+            }
+            t2e = timed && wanted ? clock.getAsLong() : t2;
             // Untimed requests tell the shadow sink 0 ("not measured"): its reports skip those.
             if (shadow != null && !(ok && offerShadow(request.requestId, row, slot, result.score,
                     timed ? t2 - t1 : 0))) {
@@ -231,16 +266,18 @@ public final class Scorer implements AutoCloseable {
         }
         result.flags = flags;
         if (timed) {
-            long t3 = shadow != null ? clock.getAsLong() : t2;
+            long t3 = shadow != null ? clock.getAsLong() : t2e;
             result.featureNanos = t1 - t0;
             result.modelNanos = t2 - t1;
-            result.shadowNanos = t3 - t2;
+            result.explainNanos = t2e - t2;
+            result.shadowNanos = t3 - t2e;
             result.totalNanos = t3 - t0;
         } else {
-            result.featureNanos = result.modelNanos = result.shadowNanos = result.totalNanos = -1;
+            result.featureNanos = result.modelNanos = result.explainNanos = result.shadowNanos = -1;
+            result.totalNanos = -1;
         }
-        metrics.record(statuses, flags, result.featureNanos, result.modelNanos, result.shadowNanos,
-                result.totalNanos);
+        metrics.record(statuses, flags, result.featureNanos, result.modelNanos, result.explainNanos,
+                result.shadowNanos, result.totalNanos);
         return result.score;
     }
 
@@ -281,6 +318,31 @@ public final class Scorer implements AutoCloseable {
         }
     }
 
+    /** Computes the request's top reasons into {@code result}; false (logged, no reasons) if the explainer threw. */
+    private boolean explain(ModelSlot slot, float[] row, ScoreResult result) {
+        try {
+            ReasonCodeExplainer reasons = slot.reasons;
+            TopReasons top = result.top;
+            if (result.topOwner != reasons) {
+                // Once per thread, and again after a swap: the working memory is sized for the model's trees.
+                top = result.top = reasons.newResult(reasonsK);
+                result.topOwner = reasons;
+            }
+            int n = reasons.explain(row, top);
+            for (int i = 0; i < n; i++) {
+                result.reasonIds[i] = top.codeId(i);
+                result.reasonNames[i] = top.code(i);
+                result.reasonContributions[i] = (float) top.contribution(i);
+            }
+            result.reasonCount = n;
+            return true;
+        } catch (RuntimeException e) {
+            problemLog.warn(clock.getAsLong(), "explaining a request of model '" + slot.id + "' failed; answered"
+                    + " without reasons", e);
+            return false;
+        }
+    }
+
     private boolean offerShadow(long requestId, float[] row, ModelSlot slot, float score, long modelNanos) {
         try {
             return shadow.offer(requestId, row, slot.numFeatures, score, slot.shadowId,
@@ -315,10 +377,12 @@ public final class Scorer implements AutoCloseable {
         result.flags = flags | ScoreResult.FALLBACK | (shadow != null ? ScoreResult.SHADOW_NOT_ACCEPTED : 0);
         result.featureNanos = timed ? t1 - t0 : -1;
         result.modelNanos = timed ? 0 : -1;
+        result.explainNanos = timed ? 0 : -1;
         result.shadowNanos = timed ? 0 : -1;
         result.totalNanos = timed ? t1 - t0 : -1;
-        metrics.record(result.statuses, result.flags, result.featureNanos, result.modelNanos, result.shadowNanos,
-                result.totalNanos);
+        result.reasonCount = 0;
+        metrics.record(result.statuses, result.flags, result.featureNanos, result.modelNanos, result.explainNanos,
+                result.shadowNanos, result.totalNanos);
         return fallbackScore;
     }
 
@@ -395,15 +459,40 @@ public final class Scorer implements AutoCloseable {
             }
             checked = goldenRows.size();
         }
+        ReasonCodeExplainer reasons;
+        try {
+            reasons = explainer(reasonsK, reasonCodes, modelId, candidate);
+        } catch (ConfigurationException e) {
+            metrics.swap(false);
+            throw new SwapRefusedException("swap to '" + modelId + "' refused: " + e.getMessage(), e);
+        }
         ModelSlot next = new ModelSlot(modelId, resolveShadowId(shadowControl, modelId, candidate, old.version + 1),
                 candidate, binding, old.version + 1, ownNew,
-                goldenRows != null ? ScorerHealth.Parity.PASSED : ScorerHealth.Parity.NOT_CONFIGURED);
+                goldenRows != null ? ScorerHealth.Parity.PASSED : ScorerHealth.Parity.NOT_CONFIGURED, reasons);
         current = next;
         long drained = retire(old, closeOld && old.closeWhenRetired);
         metrics.swap(true);
         LOG.info("primary model swapped: '{}' (v{}) -> '{}' (v{}), {} golden rows checked, drained in {} us",
                 old.id, old.version, modelId, next.version, checked, drained / 1000);
         return new SwapReport(old.id, modelId, next.version, checked, drained);
+    }
+
+    /**
+     * The model's own reason-code explainer (load-time work: TreeSHAP tables for every tree), or {@code null} when
+     * the scorer computes no reasons.
+     *
+     * @throws ConfigurationException naming the model if it cannot be explained or lacks a feature the codes name
+     */
+    private static ReasonCodeExplainer explainer(int k, ReasonCodes codes, String modelId, Model model) {
+        if (k == 0) {
+            return null;
+        }
+        try {
+            return dev.hotpath.scoring.explain.TreeExplainer.of(model).reasons(codes);
+        } catch (ExplanationNotSupportedException | ConfigurationException e) {
+            throw new ConfigurationException("reasons are on (Scorer.Builder.reasons), but model '" + modelId
+                    + "' cannot give them: " + e.getMessage(), e);
+        }
     }
 
     /** The model's shadow identity, resolved once per model (at build and swap), never per request. */
@@ -563,8 +652,47 @@ public final class Scorer implements AutoCloseable {
         private final Map<String, Long> maxHeartbeatAgeMillis = new HashMap<>();
         private final Map<String, Long> maxWatermarkLagMillis = new HashMap<>();
         private final List<FeatureFeed> feeds = new ArrayList<>();
+        private int reasonsK;
+        private ExplainWhen explainWhen = ExplainWhen.always();
+        private ReasonCodes reasonCodes;
 
         private Builder() {
+        }
+
+        /**
+         * Turns reason codes on: the requests {@code when} selects get the top {@code k} reason codes of the primary
+         * model in their {@link ScoreResult} ({@link ScoreResult#reasonCode(int)}, {@link ScoreResult#EXPLAINED}),
+         * computed on the request thread with exact TreeSHAP. The codes are {@link #reasonCodes(ReasonCodes)}'s
+         * ({@link ReasonCodes#perFeature()} by default). Every primary model, at build and at each swap, must be a
+         * tree ensemble with node covers that has every feature the codes name; otherwise it is refused.
+         *
+         * <p>Cost: about the time of one TreeSHAP pass over the trees of the explained class per explained request
+         * (see {@code BENCHMARKS.md}), so gate it with a threshold when most requests need no reasons.
+         *
+         * @param k the most codes per request, 1 to 64
+         * @param when which requests to explain, e.g. {@link ExplainWhen#scoreAtLeast(float)} at the decline
+         *     threshold, or {@link ExplainWhen#always()}
+         * @return this builder
+         * @throws ConfigurationException if {@code k} is out of range
+         */
+        public Builder reasons(int k, ExplainWhen when) {
+            if (k < 1 || k > 64) {
+                throw new ConfigurationException("reasons(k, when): k must be 1 to 64, got " + k);
+            }
+            this.explainWhen = Objects.requireNonNull(when, "when");
+            this.reasonsK = k;
+            return this;
+        }
+
+        /**
+         * @param codes how features become reason codes (grouping, exclusions, risk direction, output group);
+         *     checked against every primary model's features at build and swap; needs {@link #reasons(int,
+         *     ExplainWhen)}
+         * @return this builder
+         */
+        public Builder reasonCodes(ReasonCodes codes) {
+            this.reasonCodes = Objects.requireNonNull(codes, "codes");
+            return this;
         }
 
         /**
@@ -843,6 +971,14 @@ public final class Scorer implements AutoCloseable {
                     throw new ConfigurationException("two feeds for view '" + f.viewName() + "'; attach one per view");
                 }
             }
+            if (reasonCodes != null && reasonsK == 0) {
+                throw new ConfigurationException("reasonCodes(...) is set but reasons are off: call reasons(k, when)"
+                        + " to compute them");
+            }
+            if (reasonsK > 0 && reasonCodes == null) {
+                reasonCodes = ReasonCodes.perFeature();
+            }
+            ReasonCodeExplainer reasons = explainer(reasonsK, reasonCodes, primaryId, primary);
             ScorerHealth.Parity parity = ScorerHealth.Parity.NOT_CONFIGURED;
             if (startupCheck != null) {
                 String failure;
@@ -860,7 +996,7 @@ public final class Scorer implements AutoCloseable {
                 parity = ScorerHealth.Parity.NOT_CHECKED;
             }
             return new Scorer(this, layout, new ModelSlot(primaryId, resolveShadowId(shadow, primaryId, primary, 1),
-                    primary, binding, 1, true, parity));
+                    primary, binding, 1, true, parity, reasons));
         }
 
         private static void requireView(List<String> viewNames, String view, String setting) {

@@ -41,11 +41,13 @@ final class ScorerMetrics {
     private static final int FALLBACKS = PAD + 2;
     private static final int SHADOW_ACCEPTED = PAD + 3;
     private static final int SHADOW_NOT_ACCEPTED = PAD + 4;
-    private static final int STATUS_BASE = PAD + 5;
+    private static final int EXPLAINED = PAD + 5;
+    private static final int STATUS_BASE = PAD + 6;
 
     private final List<String> viewNames;
     private final int views;
     private final boolean hasShadow;
+    private final boolean hasReasons;
     private final Lane[] lanes;
     private final int laneMask;
     private final AtomicLong swaps = new AtomicLong();
@@ -54,39 +56,45 @@ final class ScorerMetrics {
     private Stages spare;
     private final Stages cumulative;
 
-    ScorerMetrics(List<String> viewNames, boolean hasShadow) {
+    ScorerMetrics(List<String> viewNames, boolean hasShadow, boolean hasReasons) {
         this.viewNames = List.copyOf(viewNames);
         this.views = viewNames.size();
         this.hasShadow = hasShadow;
+        this.hasReasons = hasReasons;
         boolean hasViews = views > 0;
         int n = Stripes.count(2, 2, 64);
         this.lanes = new Lane[n];
         this.laneMask = n - 1;
         int cells = STATUS_BASE + views * STATUSES + PAD;
         for (int i = 0; i < n; i++) {
-            lanes[i] = new Lane(new long[cells], new Stages(hasViews, hasShadow));
+            lanes[i] = new Lane(new long[cells], new Stages(hasViews, hasShadow, hasReasons));
         }
-        this.spare = new Stages(hasViews, hasShadow);
-        this.cumulative = new Stages(hasViews, hasShadow);
+        this.spare = new Stages(hasViews, hasShadow, hasReasons);
+        this.cumulative = new Stages(hasViews, hasShadow, hasReasons);
     }
 
     /**
      * Records one request. Allocation-free.
      *
      * @param statuses the request's status per view
-     * @param flags the result's flags ({@link ScoreResult#FALLBACK}, {@link ScoreResult#SHADOW_NOT_ACCEPTED} counted)
+     * @param flags the result's flags ({@link ScoreResult#FALLBACK}, {@link ScoreResult#SHADOW_NOT_ACCEPTED},
+     *     {@link ScoreResult#EXPLAINED} counted)
      * @param featureNanos stage timings, all {@code -1} when the request was not timed
      * @param modelNanos time in the primary model
+     * @param explainNanos time computing reasons
      * @param shadowNanos time offering to the shadow sink
      * @param totalNanos the whole call
      */
-    void record(FeatureStatus[] statuses, int flags, long featureNanos, long modelNanos, long shadowNanos,
-                long totalNanos) {
+    void record(FeatureStatus[] statuses, int flags, long featureNanos, long modelNanos, long explainNanos,
+                long shadowNanos, long totalNanos) {
         Lane lane = claim();
         long[] c = lane.cells;
         c[REQUESTS]++;
         if ((flags & ScoreResult.FALLBACK) != 0) {
             c[FALLBACKS]++;
+        }
+        if ((flags & ScoreResult.EXPLAINED) != 0) {
+            c[EXPLAINED]++;
         }
         if (hasShadow) {
             c[(flags & ScoreResult.SHADOW_NOT_ACCEPTED) != 0 ? SHADOW_NOT_ACCEPTED : SHADOW_ACCEPTED]++;
@@ -100,6 +108,9 @@ final class ScorerMetrics {
                 s.feature.recordValue(clamp(featureNanos));
             }
             s.model.recordValue(clamp(modelNanos));
+            if (s.explain != null && (flags & ScoreResult.EXPLAINED) != 0) {
+                s.explain.recordValue(clamp(explainNanos));
+            }
             if (s.shadow != null) {
                 s.shadow.recordValue(clamp(shadowNanos));
             }
@@ -152,9 +163,10 @@ final class ScorerMetrics {
         for (int v = 0; v < views; v++) {
             System.arraycopy(sums, STATUS_BASE + v * STATUSES, counts[v], 0, STATUSES);
         }
-        return new MetricsSnapshot(sums[REQUESTS], sums[FALLBACKS], sums[SHADOW_ACCEPTED], sums[SHADOW_NOT_ACCEPTED],
-                swaps.get(), swapsRefused.get(), viewNames, counts, copyOf(cumulative.feature),
-                cumulative.model.copy(), copyOf(cumulative.shadow), cumulative.total.copy());
+        return new MetricsSnapshot(sums[REQUESTS], sums[FALLBACKS], sums[EXPLAINED], sums[SHADOW_ACCEPTED],
+                sums[SHADOW_NOT_ACCEPTED], swaps.get(), swapsRefused.get(), viewNames, counts,
+                copyOf(cumulative.feature), cumulative.model.copy(), copyOf(cumulative.explain),
+                copyOf(cumulative.shadow), cumulative.total.copy());
     }
 
     private static Histogram copyOf(Histogram h) {
@@ -197,15 +209,20 @@ final class ScorerMetrics {
         }
     }
 
-    /** One histogram per stage; the feature and shadow stages only when the scorer has views and a shadow. */
+    /**
+     * One histogram per stage; the feature, explain and shadow stages only when the scorer has views, reasons and a
+     * shadow.
+     */
     private static final class Stages {
         final Histogram feature;
         final Histogram model = newHistogram();
+        final Histogram explain;
         final Histogram shadow;
         final Histogram total = newHistogram();
 
-        Stages(boolean hasViews, boolean hasShadow) {
+        Stages(boolean hasViews, boolean hasShadow, boolean hasReasons) {
             this.feature = hasViews ? newHistogram() : null;
+            this.explain = hasReasons ? newHistogram() : null;
             this.shadow = hasShadow ? newHistogram() : null;
         }
 
@@ -214,6 +231,9 @@ final class ScorerMetrics {
                 feature.add(other.feature);
             }
             model.add(other.model);
+            if (explain != null) {
+                explain.add(other.explain);
+            }
             if (shadow != null) {
                 shadow.add(other.shadow);
             }
@@ -225,6 +245,9 @@ final class ScorerMetrics {
                 feature.reset();
             }
             model.reset();
+            if (explain != null) {
+                explain.reset();
+            }
             if (shadow != null) {
                 shadow.reset();
             }

@@ -9,7 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** score(request) allocates nothing end to end: views, binding, model, shadow offer, metrics. */
+/**
+ * score(request) allocates nothing end to end: views, binding, model, reasons, shadow offer, metrics. The suite runs
+ * this class a second time with {@code -XX:-DoEscapeAnalysis}.
+ */
 @Tag("allocation")
 class ScorerAllocationTest {
     static float sink;
@@ -25,6 +28,37 @@ class ScorerAllocationTest {
         TreeEnsemble model = TestViews.stumps(List.of("amount", "x", "y"), new float[] {1f, 2f, 4f}, 0f);
         return Scorer.builder().primary("m", model).featureSource(card).requestField("amount")
                 .shadow(new TestViews.RecordingSink()).stageTimingEvery(stageTimingEvery).build();
+    }
+
+    /**
+     * Reasons on for the requests scoring at least the median score of the rows a request can assemble (amount 0.7 or
+     * missing, card c1, c2 or unknown), on a model with node covers: some requests are explained, the others not.
+     */
+    private static Scorer scorerWithReasons() {
+        TestViews.ArrayView card = new TestViews.ArrayView("card", List.of("x", "y"), new String[] {"c1", "c2"},
+                new float[][] {{1f, 0f}, {0f, 1f}}, new float[] {0f, 0f});
+        TreeEnsemble model = ScorerReasonsTest.model(List.of("amount", "x", "y"), 3, 20);
+        float[] scores = new float[6];
+        int n = 0;
+        for (float amount : new float[] {0.7f, Float.NaN}) {
+            for (float[] xy : new float[][] {{1f, 0f}, {0f, 1f}, {0f, 0f}}) {
+                scores[n++] = model.score(new float[] {amount, xy[0], xy[1]});
+            }
+        }
+        java.util.Arrays.sort(scores);
+        return Scorer.builder().primary("m", model).featureSource(card).requestField("amount")
+                .shadow(new TestViews.RecordingSink()).stageTimingEvery(1)
+                .reasons(2, ExplainWhen.scoreAtLeast(scores[3])).build();
+    }
+
+    @Test
+    void scoringWithReasonsAllocatesNothing() {
+        Scorer scorer = scorerWithReasons();
+        assertScoringAllocatesNothing(scorer);
+        long explained = scorer.metrics().explained();
+        long requests = scorer.metrics().requests();
+        assertTrue(explained > requests / 10 && explained < requests, "both explained and unexplained requests"
+                + " were measured: " + explained + " of " + requests);
     }
 
     @Test
